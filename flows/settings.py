@@ -1,0 +1,37 @@
+"""Run settings: one object, filled at the edge (CLI flags, environment) and passed down."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from expectations.suites import Thresholds
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SOURCE = REPO_ROOT / "samples"
+DEFAULT_WAREHOUSE = REPO_ROOT / "data" / "newsetl.duckdb"
+
+
+def prefect_defaults() -> None:
+    """Prefect settings that make the local, server-less mode dependable on small machines."""
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_HOME", str(Path.home() / ".prefect"))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a run needs to know."""
+
+    source: str = str(DEFAULT_SOURCE)
+    warehouse: Path = DEFAULT_WAREHOUSE
+    lake: Path | None = None  # default: <warehouse stem>_lake beside the warehouse file
+    batch_size: int = 500
+    max_input_bytes: int = 20 * 1024 * 1024
+    max_decompressed_bytes: int = 100 * 1024 * 1024
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.lake or self.warehouse.with_name(self.warehouse.stem + "_lake")

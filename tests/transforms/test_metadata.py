@@ -1,0 +1,296 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from transforms.metadata import (
+    clean_title,
+    detect_language,
+    parse_authors,
+    parse_contributors,
+    parse_date,
+    parse_date_line,
+    publisher_from_attributions,
+    site_from_url,
+)
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("title", "site_names", "expected"),
+    [
+        (
+            "Why the Fed is holding rates steady | NPR",
+            ["NPR", "npr.org"],
+            "Why the Fed is holding rates steady",
+        ),
+        (
+            "8 Recent Trends in Photography - Flatworld Solutions",
+            ["flatworldsolutions.com"],
+            "8 Recent Trends in Photography",
+        ),
+        (
+            "Best Cloud Computing Stocks of 2025 | The Motley Fool",
+            ["The Motley Fool", "fool.com"],
+            "Best Cloud Computing Stocks of 2025",
+        ),
+        (
+            "Tastify | Top 7 Corporate Catering Trends for 2024",
+            ["tastifyfood.com"],
+            "Top 7 Corporate Catering Trends for 2024",
+        ),
+        (
+            "Quanta Magazine: The Year in Mathematics",
+            ["Quanta Magazine"],
+            "The Year in Mathematics",
+        ),
+        (
+            "Critics’ Choice: Best UK Art Exhibitions 2025 – Artlyst - Artlyst",
+            ["Artlyst"],
+            "Critics’ Choice: Best UK Art Exhibitions 2025",
+        ),
+        (
+            "Smartphone Basics for Older Adults | Blue Cross Blue Shield of Oklahoma",
+            ["bcbsok.com"],
+            "Smartphone Basics for Older Adults",
+        ),
+        (
+            "Top 30 Fine Art Photography Artists — CAI",
+            ["Contemporary Art Issue - Platform & Gallery"],
+            "Top 30 Fine Art Photography Artists",
+        ),
+        (
+            "The Beginner's Guide to Gym Equipment - Urge Fitness | Affordable 24/7 Gyms",
+            ["Urge Fitness | Affordable 24/7 Gyms"],
+            "The Beginner's Guide to Gym Equipment",
+        ),
+        (
+            "The Fold-and-Cut Problem (Erik Demaine)",
+            ["erikdemaine.org"],
+            "The Fold-and-Cut Problem",
+        ),
+        (
+            "How meditation rewires brains and improves physical health | Opinion",
+            [],
+            "How meditation rewires brains and improves physical health",
+        ),
+        (
+            "## Hyper-Local Regolith Binding - freederia.com",
+            ["freederia.com"],
+            "Hyper-Local Regolith Binding",
+        ),
+        ("Tom &amp; Jerry&#8217;s   big  day", [], "Tom & Jerry’s big day"),
+        # Real headlines with colons and dashes stay whole.
+        (
+            "Redfin’s 2026 Predictions: Welcome to The Great Housing Reset",
+            ["Redfin", "redfin.com"],
+            "Redfin’s 2026 Predictions: Welcome to The Great Housing Reset",
+        ),
+        (
+            "Mobile UX Design - The Ultimate Guide 2025",
+            ["UXCam Blog", "uxcam.com"],
+            "Mobile UX Design - The Ultimate Guide 2025",
+        ),
+        ("Ukraine war: Kyiv hit by drones", ["BBC News"], "Ukraine war: Kyiv hit by drones"),
+        ("Machine learning, explained", [], "Machine learning, explained"),
+        (None, [], None),
+        ("  | NPR ", ["NPR"], "NPR"),
+    ],
+)
+def test_clean_title(title, site_names, expected):
+    assert clean_title(title, site_names) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("By Jane Doe", ["Jane Doe"]),
+        ("Written by Jane Doe and John Smith", ["Jane Doe", "John Smith"]),
+        ("Alice Lee, Bob Chan and Carla Diaz", ["Alice Lee", "Bob Chan", "Carla Diaz"]),
+        (
+            "Danielle DeSiato; Donna Enzmann; Natalie Nguyen",
+            ["Danielle DeSiato", "Donna Enzmann", "Natalie Nguyen"],
+        ),
+        ("Linny & Peter", ["Linny", "Peter"]),
+        ("BY JOHN SMITH", ["John Smith"]),
+        ("Jane Doe, Jane Doe", ["Jane Doe"]),
+        ("Cazzy Magennis Last Updated August 1, 2024", ["Cazzy Magennis"]),
+        ("By Korin Miller Published: Jan 29, 2025", ["Korin Miller"]),
+        ("Jordana Cepelewicz December", ["Jordana Cepelewicz"]),
+        ("Nicoletta Richardson Trending Editor", ["Nicoletta Richardson"]),
+        ("Harry Rabinowitz Tech Reporter", ["Harry Rabinowitz"]),
+        ("Jillian Kubala, MS, RD", ["Jillian Kubala"]),
+        ("Genevieve Carlton, Ph.D.", ["Genevieve Carlton"]),
+        (
+            "Article by Cara Dumaplin RN; BSN; Certified Pediatric Sleep Consultant",
+            ["Cara Dumaplin"],
+        ),
+        ("Benjamin Johnson; Sr Director", ["Benjamin Johnson"]),
+        ("Dr. Vahid Osman", ["Dr. Vahid Osman"]),
+        ("Vincent van Gogh", ["Vincent van Gogh"]),
+        # Not people.
+        ("jane.doe@example.com", []),
+        ("https://example.com/authors/jane", []),
+        ("@janedoe", []),
+        ("Staff", []),
+        ("Editorial Team", []),
+        ("CNN Wire", []),
+        ("Associated Press", []),
+        ("AFP", []),
+        ("Email the author", []),
+        ("Read more", []),
+        ("Updated January", []),
+        ("Written By", []),
+        ("Personal finance January", []),
+        ("Morning Newsletter", []),
+        ("Agent 47", []),
+        ("", []),
+        (None, []),
+    ],
+)
+def test_parse_authors(raw, expected):
+    assert parse_authors(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            ["CNN's Anna Chernova and Bob Lee contributed to this report."],
+            ["Anna Chernova", "Bob Lee"],
+        ),
+        (["Anna Chernova contributed reporting."], ["Anna Chernova"]),
+        (
+            ["Reuters' Tom Hale, Ann Ray and Li Wei contributed to this report"],
+            ["Tom Hale", "Ann Ray", "Li Wei"],
+        ),
+        (["(CNN)", "Source: Al Jazeera and news agencies"], []),
+        ([], []),
+    ],
+)
+def test_parse_contributors(lines, expected):
+    assert parse_contributors(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["(CNN)"], "CNN"),
+        (["(Reuters) -"], "Reuters"),
+        (["Source: Al Jazeera and news agencies"], "Al Jazeera"),
+        (["Source: Elcomercio"], "Elcomercio"),
+        (["CNN's Anna Chernova contributed to this report"], "CNN"),
+        (["Some unrelated line", "(AP) —"], "AP"),
+        (["Anna Chernova contributed to this report"], None),
+        ([], None),
+    ],
+)
+def test_publisher_from_attributions(lines, expected):
+    assert publisher_from_attributions(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "languages", "expected"),
+    [
+        ("2024-03-05", None, utc(2024, 3, 5)),
+        ("2024-03-05T10:22:00+02:00", None, utc(2024, 3, 5, 8, 22)),
+        ("2024-03-05T10:22:00Z", None, utc(2024, 3, 5, 10, 22)),
+        ("March 3, 2023", None, utc(2023, 3, 3)),
+        ("Dec. 23, 2024, 1:24 PM EST", None, utc(2024, 12, 23, 18, 24)),
+        ("19 November 2019, 09:01 AM", None, utc(2019, 11, 19, 9, 1)),
+        ("19 november 2019", ["sv"], utc(2019, 11, 19)),
+        ("tisdag 19 november 2019 kl. 09.01", None, utc(2019, 11, 19)),
+        ("13. März 2024", None, utc(2024, 3, 13)),
+        ("mardi 5 mars 2024 à 10h30", ["fr"], utc(2024, 3, 5, 10, 30)),
+        ("3 de marzo de 2023", None, utc(2023, 3, 3)),
+        ("05.03.2024", None, utc(2024, 3, 5)),
+        # No day, relative, or not a date at all.
+        ("June 2022", None, None),
+        ("2 hours ago", None, None),
+        ("not a date", None, None),
+        ("2024-13-45", None, None),
+        ("", None, None),
+        (None, None, None),
+    ],
+)
+def test_parse_date(text, languages, expected):
+    assert parse_date(text, languages=languages) == expected
+
+
+def test_parse_date_rejects_future_dates():
+    crawled_at = utc(2024, 7, 13)
+    assert parse_date("2030-01-01", not_after=crawled_at) is None
+    assert parse_date("July 14, 2024", not_after=crawled_at) is None
+    assert parse_date("July 13, 2024", not_after=crawled_at) == crawled_at
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Updated: 19 November 2019, 09:01 AM", ("updated", utc(2019, 11, 19, 9, 1))),
+        ("Last Updated on July 9, 2025", ("updated", utc(2025, 7, 9))),
+        ("Uppdaterad 19 november 2019", ("updated", utc(2019, 11, 19))),
+        ("Published March 3, 2023", ("published", utc(2023, 3, 3))),
+        ("Published: Jan 29, 2025", ("published", utc(2025, 1, 29))),
+        ("Posted on August 21, 2019", ("published", utc(2019, 8, 21))),
+        ("Posted by Peter Bell on August 21, 2019", ("published", utc(2019, 8, 21))),
+        ("July 13, 2024", ("published", utc(2024, 7, 13))),
+        ("Publicerad 2023-05-04 08:00", ("published", utc(2023, 5, 4, 8))),
+        ("Last Updated: June 2022", None),
+        ("Posted in Recipes", None),
+    ],
+)
+def test_parse_date_line(line, expected):
+    assert parse_date_line(line) == expected
+
+
+def test_parse_date_line_rejects_future_dates():
+    assert parse_date_line("Updated: 1 January 2031", not_after=utc(2025, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.npr.org/2023/05/01/story", "npr.org"),
+        ("https://edition.cnn.com/world", "cnn.com"),
+        ("https://home.tarkett.co.uk/en_GB/blog", "tarkett.co.uk"),
+        ("http://WWW.Example.COM", "example.com"),
+        ("www.aljazeera.com/news", "aljazeera.com"),
+        ("http://localhost:8000/a", "localhost"),
+        ("http://192.168.1.10/a", "192.168.1.10"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_site_from_url(url, expected):
+    assert site_from_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The central bank held interest rates steady on Wednesday, citing cooling inflation.",
+            "en",
+        ),
+        (
+            "Regeringen presenterade på tisdagen en ny budget för skolan och vården.",
+            "sv",
+        ),
+        (
+            "Die Bundesregierung hat am Mittwoch einen neuen Haushalt für das Jahr beschlossen.",
+            "de",
+        ),
+        (
+            "El gobierno anunció el martes un nuevo plan para reducir la inflación en el país.",
+            "es",
+        ),
+        ("Hello there", None),
+        ("12:30 — 2024", None),
+        ("", None),
+    ],
+)
+def test_detect_language(text, expected):
+    assert detect_language(text) == expected

@@ -1,0 +1,457 @@
+"""Pure helpers that normalize article metadata: titles, authors, dates, sites, language."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import dateparser
+import py3langid
+from tld import get_fld
+
+# --- titles -----------------------------------------------------------------------------
+
+# Separators sites put between a headline and their own name; " - " and ":" are also used
+# inside real headlines, so they only strip an affix that names the site.
+_STRONG_SEPARATORS = (" | ", " || ", " :: ", " · ", " • ", " » ", " « ", " ⋆ ", " // ")
+_WEAK_SEPARATORS = (" - ", " – ", " — ")
+_SEPARATORS = _STRONG_SEPARATORS + _WEAK_SEPARATORS
+_SEPARATOR_RE = re.compile("(" + "|".join(re.escape(s) for s in _SEPARATORS) + ")")
+_TRAILING_JUNK_RE = re.compile(r"[\s|•·⋆»«:–—-]+$")
+_LEADING_JUNK_RE = re.compile(r"^(?:#+\s+|[\s|•·⋆»«:–—-]+)")
+# Sections after a pipe ("| Opinion", "| Coverage Types, Costs & Savings") are labels and
+# taglines, not headline, once what precedes them is long enough to be a headline itself.
+_MIN_HEADLINE_WORDS = 3
+_STOPWORDS = {"of", "the", "and", "for", "in", "on", "at", "a", "an", "&"}
+
+
+def _squash(text: str) -> str:
+    """Lowercase letters and digits only, for comparing names spelled with different punctuation."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text).lower() if ch.isalnum())
+
+
+def _initials(name: str) -> str:
+    return "".join(word[0] for word in name.lower().split() if word not in _STOPWORDS)
+
+
+def _site_keys(site_names: Sequence[str]) -> list[str]:
+    """Squashed site names, their initials, and the distinctive labels of any hostnames."""
+    keys = set()
+    for name in site_names:
+        if not name:
+            continue
+        keys.add(_squash(name))
+        if "." in name and " " not in name.strip():
+            labels = name.lower().removeprefix("www.").split(".")
+            # Drop the public suffix (last label, or last two for "co.uk"-style domains).
+            suffix_len = 2 if len(labels) > 2 and len(labels[-2]) <= 3 else 1
+            keys.update(_squash(label) for label in labels[:-suffix_len])
+        else:
+            # "CAI" for "Contemporary Art Issue - Platform, Publisher & Gallery".
+            keys.update(_initials(segment) for segment in _SEPARATOR_RE.split(name)[::2])
+    return [key for key in keys if len(key) >= 3]
+
+
+def _names_site(affix: str, keys: Sequence[str], *, loose: bool = True) -> bool:
+    """True when a title affix is the site's name, domain or initials, or a truncation of them."""
+    squashed = _squash(affix)
+    if len(squashed) < 3:
+        return False
+    initials = _initials(affix)
+    for key in keys:
+        # Loose matching accepts affixes that merely contain the name ("Nexxis USA").
+        if squashed == key or (loose and len(key) >= 4 and key in squashed):
+            return True
+        # "Tastify" for tastifyfood.com, or a title cut off in the middle of the site name.
+        if len(squashed) >= 4 and key.startswith(squashed):
+            return True
+        # "Blue Cross Blue Shield of Oklahoma" for bcbsok.com.
+        if len(initials) >= 4 and key.startswith(initials):
+            return True
+    return False
+
+
+def _split_title(title: str) -> list[tuple[str, str]]:
+    """Split a title into (separator, segment) pairs; the first separator is empty."""
+    parts = _SEPARATOR_RE.split(title)
+    pairs = [("", parts[0])]
+    pairs += [(parts[i], parts[i + 1]) for i in range(1, len(parts) - 1, 2)]
+    return pairs
+
+
+def _word_count(pairs: Sequence[tuple[str, str]]) -> int:
+    return sum(len(segment.split()) for _, segment in pairs)
+
+
+def clean_title(title: str | None, site_names: Sequence[str] = ()) -> str | None:
+    """Headline with site-name prefixes/suffixes and entities removed; None when nothing is left."""
+    if not title:
+        return None
+    text = " ".join(html.unescape(title).split())
+    text = _LEADING_JUNK_RE.sub("", _TRAILING_JUNK_RE.sub("", text))
+    keys = _site_keys(site_names)
+    text = _strip_site_prefix(_strip_full_site_names(text, site_names), keys)
+    pairs = _split_title(text)
+    while len(pairs) > 1:
+        separator, segment = pairs[-1]
+        is_site = _names_site(segment, keys)
+        is_label = (
+            separator in _STRONG_SEPARATORS and _word_count(pairs[:-1]) >= _MIN_HEADLINE_WORDS
+        )
+        if not (is_site or is_label):
+            break
+        pairs.pop()
+    while len(pairs) > 1 and _names_site(pairs[0][1], keys):
+        pairs = [("", pairs[1][1]), *pairs[2:]]
+    text = "".join(separator + segment for separator, segment in pairs)
+    text = _strip_parenthesized_site(text, keys)
+    return _TRAILING_JUNK_RE.sub("", text).strip() or None
+
+
+def _strip_full_site_names(text: str, site_names: Sequence[str]) -> str:
+    """Drop trailing site names, even ones containing separators ("Urge Fitness | 24/7 Gyms")."""
+    names = [" ".join(name.split()) for name in site_names if name and len(name.strip()) >= 3]
+    stripped = True
+    # Some titles repeat the site name ("Guide - Site — US Edition Site — US Edition").
+    while stripped:
+        stripped = False
+        for name in names:
+            if not text.casefold().endswith(name.casefold()):
+                continue
+            head = text[: len(text) - len(name)]
+            separator = next((s for s in _SEPARATORS if head.endswith(s)), None)
+            if separator and head[: -len(separator)].strip():
+                text, stripped = head[: -len(separator)], True
+    return text
+
+
+def _strip_site_prefix(text: str, keys: Sequence[str]) -> str:
+    """Drop a "Site: headline" prefix when the part before the colon names the site."""
+    head, colon, rest = text.partition(": ")
+    # Strict matching: "Redfin's 2026 Predictions: ..." is a headline, not a site prefix.
+    if colon and rest and _names_site(head, keys, loose=False):
+        return rest
+    return text
+
+
+def _strip_parenthesized_site(text: str, keys: Sequence[str]) -> str:
+    """Drop a trailing "(Site)" that names the site."""
+    match = re.search(r"\s*\(([^()]{3,60})\)$", text)
+    if match and match.start() > 0 and _names_site(match.group(1), keys):
+        return text[: match.start()]
+    return text
+
+
+# --- authors ----------------------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_BYLINE_PREFIX_RE = re.compile(
+    r"^(?:(?:article|story|words|text|reporting|written|posted|published|edited|reviewed|photos?)"
+    r"\s+)?(?:by|from|author(?:s|ed by)?|written by|por|von|av|par|di)\s*[:\-]?\s+",
+    re.IGNORECASE,
+)
+_CUT_AT_RE = re.compile(
+    r"\s+(?:(?:(?:last\s+)?updated|published|posted|reviewed by|fact[- ]checked by|edited by)\b"
+    r"|on\s+(?:\w+\s+)?\d|\d{1,2}[:/.]\d|\|).*$",
+    re.IGNORECASE,
+)
+_SPLIT_RE = re.compile(
+    r"\s*(?:;|,|&|\+|/|•|·|\band\b|\bund\b|\boch\b|\bet\b|\by\b)\s*", re.IGNORECASE
+)
+_MONTHS = _words(
+    "january february march april may june july august september october november "
+    "december jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+_NAME_MONTHS = _words("april may june august")
+# Job titles that follow a name in bylines ("Harry Rabinowitz Tech Reporter").
+_ROLE_NOUNS = _words(
+    "editor editors reporter writer writers correspondent contributor columnist producer "
+    "founder co-founder cofounder ceo cto cfo director manager expert consultant attorney "
+    "lawyer specialist analyst journalist photographer reviewer strategist educator "
+    "president officer intern professor researcher scientist dietitian nutritionist "
+    "winemaker engineer designer developer marketer coordinator advisor adviser anchor"
+)
+# Words that qualify a job title ("Senior", "Trending", "Head"); dropped with it.
+_ROLE_MODIFIERS = _words(
+    "senior sr junior staff chief head lead managing executive contributing deputy "
+    "associate assistant trending tech digital security privacy health science political "
+    "business certified trial news general special technical content marketing"
+)
+_NON_PERSON_WORDS = _words(
+    "staff team editorial editors desk newsroom wire wires press associated reuters afp "
+    "agencies agency news admin administrator webmaster guest contributor contributors "
+    "anonymous unknown newsletter email e-mail read more share follow subscribe sign "
+    "login comments comment privacy policy cookie cookies terms conditions copyright "
+    "rights reserved updated published posted written by home menu search about contact "
+    "the author authors view all posts profile bio articles foundation university "
+    "institute center centre company inc llc ltd group media magazine network association "
+    "society council committee department school college hospital clinic club project "
+    "online today times journal herald tribune gazette chronicle daily weekly blog"
+)
+# Postnominal credentials ("RN", "PhD", "MD") trail a name after a comma or inside it.
+_CREDENTIALS = _words(
+    "phd ph.d ph.d. md m.d. rn bsn msn ms ma mba rd rdn ld ldn dvm do dds cpa cfp cepf "
+    "cpp psp esq mph lcsw np pa-c cscs jd llm msc bsc ba bs faan facp cfa"
+)
+_NAME_PARTICLES = _words(
+    "van von der den de del della di da dos du la le bin ibn al el ter ten y af"
+)
+# Removed before splitting, because "/" and "." inside them would split into fake names.
+_LINK_RE = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+_HANDLE_RE = re.compile(r"@|https?://|www\.|\.(?:com|org|net|io|co)\b", re.IGNORECASE)
+
+
+def _title_case_name(name: str) -> str:
+    """Title-case an ALL-CAPS name; leave mixed-case names ("DeSiato", "van Gogh") alone."""
+    letters = [ch for ch in name if ch.isalpha()]
+    if letters and all(ch.isupper() for ch in letters):
+        return " ".join(part.capitalize() for part in name.split())
+    return name
+
+
+def _strip_roles(tokens: list[str]) -> list[str]:
+    """Name tokens minus a trailing job title or credentials; [] when the piece is only a title."""
+    for index, token in enumerate(tokens):
+        bare = token.lower().strip(".,()®")
+        if index >= 1 and bare.replace(".", "") in _CREDENTIALS:
+            return tokens[:index]
+        if bare in _ROLE_NOUNS:
+            name = tokens[:index]
+            while name and name[-1].lower().strip(".,") in _ROLE_MODIFIERS:
+                name.pop()
+            # What is left is a qualifier, not a name: "Sr Director", "Certified Sleep Consultant".
+            if len(name) < 2 or name[0].lower().strip(".,") in _ROLE_MODIFIERS:
+                return []
+            return name
+    return tokens
+
+
+def _clean_author(part: str) -> str | None:
+    """One name from one split piece of a byline, or None when it is not a person."""
+    part = _BYLINE_PREFIX_RE.sub("", part.strip(" \t-–—:.,|•·()[]\"'"))
+    part = part.strip(" \t-–—:.,|•·()[]\"'")
+    if not part or _HANDLE_RE.search(part) or any(ch.isdigit() for ch in part):
+        return None
+    tokens = _strip_roles(part.split())
+    # A month left over from a stripped date ("Jordana Cepelewicz December"), unless it is
+    # also a common first or last name.
+    while len(tokens) > 2 and tokens[-1].lower().strip(".") in _MONTHS - _NAME_MONTHS:
+        tokens.pop()
+    if not tokens or len(tokens) > 5:
+        return None
+    words = {token.lower().strip(".,") for token in tokens}
+    if words & _NON_PERSON_WORDS or words <= _MONTHS | _CREDENTIALS:
+        return None
+    if "".join(token.lower().replace(".", "") for token in tokens) in _CREDENTIALS:
+        return None
+    # Lowercase words other than name particles mean a phrase, not a name ("Personal finance").
+    if any(t[:1].islower() and t.lower() not in _NAME_PARTICLES for t in tokens[1:]):
+        return None
+    # An all-caps single token is an agency or outlet ("CNN", "AFP"), not a person.
+    if len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) > 1:
+        return None
+    if not tokens[0][:1].isalpha() or (not tokens[0][:1].isupper() and len(tokens) > 1):
+        return None
+    return _title_case_name(" ".join(tokens))
+
+
+def parse_authors(raw: str | None) -> list[str]:
+    """Person names from a byline (or a "; "-joined author field); [] when none are found."""
+    if not raw:
+        return []
+    text = _LINK_RE.sub(" ", html.unescape(raw))
+    text = _BYLINE_PREFIX_RE.sub("", " ".join(text.split()))
+    text = _CUT_AT_RE.sub("", text)
+    names: list[str] = []
+    for part in _SPLIT_RE.split(text):
+        name = _clean_author(part)
+        if name and name.casefold() not in {seen.casefold() for seen in names}:
+            names.append(name)
+    return names
+
+
+_CONTRIBUTED_RE = re.compile(
+    r"^(?:(?P<outlet>[\w.&' -]+?)['’]s?\s+)?(?P<names>.+?)\s+"
+    r"(?:contributed|also contributed|contributed reporting)\b",
+    re.IGNORECASE,
+)
+
+
+def parse_contributors(lines: Sequence[str]) -> list[str]:
+    """Names from "CNN's A and B contributed to this report" lines; [] when there are none."""
+    names: list[str] = []
+    for line in lines:
+        match = _CONTRIBUTED_RE.match(line.strip())
+        if not match:
+            continue
+        for name in parse_authors(match.group("names")):
+            if name.casefold() not in {seen.casefold() for seen in names}:
+                names.append(name)
+    return names
+
+
+# --- publishers -------------------------------------------------------------------------
+
+_PUBLISHER_PATTERNS = (
+    # "(CNN)" or "(Reuters) -" opening a story.
+    re.compile(r"^\((?P<name>[A-Z][\w.&' ]{1,40}?)\)\s*[-–—:]?"),
+    # "Source: Al Jazeera and news agencies"
+    re.compile(
+        r"^sources?\s*:\s*(?P<name>.+?)(?:\s*(?:,|and|&)\s*(?:news\s+)?agenc(?:y|ies).*)?\s*$",
+        re.IGNORECASE,
+    ),
+    # "CNN's Anna Chernova contributed to this report."
+    re.compile(r"^(?P<name>[\w.&' -]+?)['’]s?\s+.+?\bcontributed\b", re.IGNORECASE),
+)
+
+
+def publisher_from_attributions(lines: Sequence[str]) -> str | None:
+    """Outlet named by attribution lines such as "(CNN)" or "Source: Al Jazeera"; None if none."""
+    for line in lines:
+        text = " ".join(line.split())
+        for pattern in _PUBLISHER_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                name = match.group("name").strip(" .,:;-")
+                if name and len(name.split()) <= 5:
+                    return name
+    return None
+
+
+# --- dates ------------------------------------------------------------------------------
+
+_ISO_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+# Dotted numeric dates are day-first wherever they are used; dateparser would read them
+# month-first when the language is English.
+_DOTTED_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_YEAR_RE = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+_NUMBER_RE = re.compile(r"\d+")
+_MAX_DATE_CHARS = 100
+_DATEPARSER_SETTINGS = {
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    "TIMEZONE": "UTC",
+    "TO_TIMEZONE": "UTC",
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    # Relative dates ("2 days ago") and bare timestamps need a clock or guesswork.
+    "PARSERS": ["custom-formats", "absolute-time"],
+}
+
+
+def _as_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _parse_any(text: str, languages: Sequence[str] | None) -> datetime | None:
+    if _ISO_RE.match(text):
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    dotted = _DOTTED_RE.match(text)
+    if dotted:
+        day, month, year = (int(group) for group in dotted.groups())
+        try:
+            return datetime(year, month, day)
+        except ValueError:
+            return None
+    langs = list(languages) if languages else None
+    parsed = dateparser.parse(text, languages=langs, settings=_DATEPARSER_SETTINGS)
+    if parsed is None:
+        # Times in local notations ("kl. 09.01", "à 10h30") defeat dateparser; the date
+        # before them is still worth having.
+        year = _YEAR_RE.search(text)
+        if year and year.end() < len(text):
+            parsed = dateparser.parse(
+                text[: year.end()], languages=langs, settings=_DATEPARSER_SETTINGS
+            )
+    return parsed
+
+
+def parse_date(
+    text: str | None,
+    *,
+    languages: Sequence[str] | None = None,
+    not_after: datetime | None = None,
+) -> datetime | None:
+    """A date string in any format or language -> UTC datetime; None if unparseable or too late."""
+    if not text:
+        return None
+    text = " ".join(text.split()).strip(" ,.|:-")
+    # A full date has a day and a year in digits; rejecting the rest early spares dateparser's
+    # slowest path (trying every language on a string that cannot parse).
+    if not text or len(text) > _MAX_DATE_CHARS or len(_NUMBER_RE.findall(text)) < 2:
+        return None
+    parsed = _parse_any(text, languages)
+    if parsed is None:
+        return None
+    parsed = _as_utc(parsed)
+    if not_after is not None and parsed > _as_utc(not_after):
+        return None
+    return parsed
+
+
+_DATE_LABEL_RE = re.compile(
+    r"^(?:(?P<updated>(?:last\s+)?(?:updated|modified|revised|edited)|uppdaterad|"
+    r"aktualisiert|actualizado|mis\s+à\s+jour|aggiornato|bijgewerkt|oppdatert|opdateret)"
+    r"|(?P<published>published|posted|publicerad|publiziert|veröffentlicht|publicado|"
+    r"publié|pubblicato|gepubliceerd|publisert|date|dated))"
+    # "Posted by Peter Bell on August 21, 2019": skip the byline between label and date.
+    r"(?:\s+date)?(?:\s+by\s+.{1,60}?(?=\s+(?:on|at)\s))?(?:\s+(?:on|at|am|le|el|il|den))?"
+    r"\s*[:\-–—]?\s*",
+    re.IGNORECASE,
+)
+
+
+def parse_date_line(line: str, *, not_after: datetime | None = None) -> tuple[str, datetime] | None:
+    """("updated" | "published", UTC datetime) from a labelled or bare date line; None if none."""
+    text = " ".join(line.split())
+    kind = "published"
+    label = _DATE_LABEL_RE.match(text)
+    if label:
+        kind = "updated" if label.group("updated") else "published"
+        text = text[label.end() :]
+    parsed = parse_date(text, not_after=not_after)
+    return (kind, parsed) if parsed else None
+
+
+# --- sites and language -----------------------------------------------------------------
+
+
+def site_from_url(url: str | None) -> str | None:
+    """Registered domain of a URL without "www." (e.g. "npr.org"); None when there is no host."""
+    if not url:
+        return None
+    if "://" not in url:
+        url = "http://" + url
+    domain = get_fld(url, fail_silently=True)
+    if domain:
+        return domain.lower()
+    # IP addresses, "localhost" and unknown suffixes have no registered domain.
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else None
+
+
+_LANGUAGE_SAMPLE_CHARS = 2000
+_MIN_LANGUAGE_LETTERS = 20
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language; None when it has too few letters to tell."""
+    sample = text[:_LANGUAGE_SAMPLE_CHARS]
+    if sum(ch.isalpha() for ch in sample) < _MIN_LANGUAGE_LETTERS:
+        return None
+    # py3langid loads its model on first use and keeps it for the process.
+    language, _score = py3langid.classify(sample)
+    return language

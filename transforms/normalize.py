@@ -1,0 +1,99 @@
+"""ExtractedDocument -> Article: title, language, dates, people, publisher and ids."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from transforms.metadata import (
+    clean_title,
+    detect_language,
+    parse_authors,
+    parse_contributors,
+    parse_date,
+    parse_date_line,
+    publisher_from_attributions,
+    site_from_url,
+)
+from transforms.records import Article, Caption, ExtractedDocument
+
+STAGE = "normalize"
+NORMALIZER_VERSION = "normalize-1"
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def article_id_for(title: str | None, text: str) -> str:
+    """Stable id from the folded title and text: the same story gets the same id."""
+    digest = hashlib.sha256(f"{_fold(title)}\n{_fold(text)}".encode()).hexdigest()
+    return digest[:20]
+
+
+def _dates(doc: ExtractedDocument, now: datetime) -> tuple:
+    published = published_source = updated = None
+    for kind, text, source in doc.date_claims:
+        if kind == "line":
+            parsed = parse_date_line(text, not_after=now)
+            if parsed is None:
+                continue
+            kind, when = parsed
+        else:
+            when = parse_date(text, not_after=now)
+            if when is None:
+                continue
+        if kind == "updated":
+            updated = updated or when
+        elif published is None:
+            published, published_source = when, source
+    return published, published_source, updated
+
+
+def _captions(doc: ExtractedDocument) -> list[Caption]:
+    out = []
+    for caption in doc.captions:
+        credit = next((c for c in doc.credits if c and c in caption), None)
+        text = caption
+        if credit:
+            text = caption.replace(credit, "").strip(" ()[]|,;-–—").strip()
+        out.append(Caption(caption=text or caption, credit=credit))
+    return out
+
+
+def normalize_document(doc: ExtractedDocument, *, now: datetime) -> Article:
+    """Normalize one extracted document; `now` bounds dates (nothing from the future)."""
+    text = "\n\n".join(p.strip() for p in doc.paragraphs if p.strip())
+    site = site_from_url(doc.url)
+    site_names = [*doc.site_names, *([site] if site else [])]
+    title = clean_title(doc.title, site_names)
+    published_at, published_source, updated_at = _dates(doc, now)
+    page_day = parse_date(doc.page_date, not_after=now) if doc.page_date else None
+
+    attributed = publisher_from_attributions(doc.attributions)
+    served_by = doc.site_names[0] if doc.site_names else site
+    publisher = attributed or served_by
+    host_site = served_by if attributed and served_by and _fold(served_by) != _fold(attributed) else None
+
+    return Article(
+        article_id=article_id_for(title, text),
+        source_uri=doc.source_uri,
+        input_hash=doc.input_hash,
+        url=doc.url,
+        title=title,
+        subtitle=(doc.subtitle or "").strip() or None,
+        text=text,
+        language=detect_language(text) or doc.language_hint,
+        published_at=published_at,
+        published_at_source=published_source,
+        updated_at=updated_at,
+        page_date=page_day.date() if page_day else None,
+        authors=parse_authors(doc.byline),
+        contributors=parse_contributors(doc.attributions),
+        publisher=publisher,
+        host_site=host_site,
+        word_count=len(text.split()),
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        input_format=doc.input_format,
+        captions=_captions(doc),
+    )

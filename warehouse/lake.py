@@ -1,0 +1,58 @@
+"""The Parquet lake: staged part files per run, published under <lake>/<table>/<run_id>/."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from warehouse.schema import Table
+
+STAGING = "_staging"
+
+
+def to_arrow(schema: pa.Schema, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
+    """Rows (dicts keyed by column) to an Arrow table of exactly this schema."""
+    return pa.Table.from_pylist([{n: r.get(n) for n in schema.names} for r in rows], schema=schema)
+
+
+def staging_dir(lake: Path, run_id: str) -> Path:
+    return lake / STAGING / run_id
+
+
+def write_part(lake: Path, run_id: str, table: Table, data: pa.Table, part: int) -> Path | None:
+    """Write one batch of a table as a staged Parquet part; None when the batch is empty."""
+    if data.num_rows == 0:
+        return None
+    folder = staging_dir(lake, run_id) / table.name
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"part-{part:05d}.parquet"
+    pq.write_table(data.cast(table.schema), path, compression="zstd")
+    return path
+
+
+def staged_files(lake: Path, run_id: str, table: Table) -> list[Path]:
+    return sorted((staging_dir(lake, run_id) / table.name).glob("part-*.parquet"))
+
+
+def promote(lake: Path, run_id: str) -> None:
+    """Move a run's staged parts into the lake once DuckDB has committed them."""
+    staged = staging_dir(lake, run_id)
+    if not staged.exists():
+        return
+    for folder in sorted(p for p in staged.iterdir() if p.is_dir()):
+        target = lake / folder.name / run_id
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            shutil.rmtree(target)
+        folder.rename(target)
+    shutil.rmtree(staged)
+
+
+def discard(lake: Path, run_id: str) -> None:
+    """Drop a run's staged parts (its publish was refused)."""
+    shutil.rmtree(staging_dir(lake, run_id), ignore_errors=True)

@@ -1,0 +1,44 @@
+"""Stage records -> warehouse rows (dicts keyed by column name)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from transforms.records import Article, Reject
+from warehouse.schema import ARTICLES
+
+_ARTICLE_COLUMNS = tuple(n for n in ARTICLES.schema.names if n not in ("ingested_at", "run_id"))
+
+
+def article_rows(articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
+    """Article columns of each article (ingested_at and run_id are added at staging)."""
+    for a in articles:
+        yield {name: getattr(a, name) for name in _ARTICLE_COLUMNS}
+
+
+def caption_rows(articles: Iterable[Article], run_id: str) -> Iterator[dict[str, Any]]:
+    for a in articles:
+        for position, c in enumerate(a.captions):
+            yield {
+                "article_id": a.article_id,
+                "position": position,
+                "caption": c.caption,
+                "credit": c.credit,
+                "run_id": run_id,
+            }
+
+
+def quarantine_rows(rejects: Iterable[Reject], run_id: str, at: datetime) -> Iterator[dict]:
+    for r in rejects:
+        yield {
+            "source_uri": r.source_uri,
+            "input_hash": r.input_hash,
+            "stage": r.stage,
+            "reason": r.reason,
+            "detail": r.detail,
+            "size_bytes": r.size_bytes,
+            "run_id": run_id,
+            "quarantined_at": at,
+        }
