@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from rich.console import Console
 from rich.table import Table
 
@@ -187,10 +188,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     except duck.WarehouseError as exc:
         return _fail(str(exc))
-    except Exception as exc:  # the CLI's edge: one line, not a traceback
-        if type(exc).__module__.startswith("duckdb"):
-            return _fail(f"query failed: {exc}")
-        raise
+    except duckdb.Error as exc:
+        return _fail(f"query failed: {str(exc).splitlines()[0]}")
     return 2
 
 

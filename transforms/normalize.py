@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 
 from transforms.metadata import (
@@ -50,15 +51,32 @@ def _dates(doc: ExtractedDocument, now: datetime) -> tuple:
     return published, published_source, updated
 
 
+_TRAILING_BRACKET = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+
 def _captions(doc: ExtractedDocument) -> list[Caption]:
+    """Captions with their photo credit split off (credits may differ in spacing)."""
     out = []
     for caption in doc.captions:
-        credit = next((c for c in doc.credits if c and c in caption), None)
-        text = caption
-        if credit:
-            text = caption.replace(credit, "").strip(" ()[]|,;-–—").strip()
+        squashed = _SPACE.sub("", caption)
+        credit = next((c for c in doc.credits if c and _SPACE.sub("", c) in squashed), None)
+        text = _TRAILING_BRACKET.sub("", caption).strip() if credit else caption
         out.append(Caption(caption=text or caption, credit=credit))
     return out
+
+
+def _standfirst(subtitle: str | None, text: str) -> str | None:
+    """The subtitle unless it only repeats (or truncates) the lead, as meta descriptions do."""
+    subtitle = " ".join((subtitle or "").split())
+    if not subtitle.rstrip(".… "):
+        return None
+    words = _WORD.findall(subtitle.casefold())
+    lead = " ".join(_WORD.findall(text[: 4 * len(subtitle) + 400].casefold()))
+    grams = [" ".join(words[i : i + 4]) for i in range(max(1, len(words) - 3))]
+    repeated = sum(g in lead for g in grams) / len(grams)
+    return None if repeated >= 0.8 else subtitle
 
 
 def normalize_document(doc: ExtractedDocument, *, now: datetime) -> Article:
@@ -81,7 +99,7 @@ def normalize_document(doc: ExtractedDocument, *, now: datetime) -> Article:
         input_hash=doc.input_hash,
         url=doc.url,
         title=title,
-        subtitle=(doc.subtitle or "").strip() or None,
+        subtitle=_standfirst(doc.subtitle, text),
         text=text,
         language=detect_language(text) or doc.language_hint,
         published_at=published_at,

@@ -1,0 +1,208 @@
+"""Extraction quality, speed and memory on the WCXB dev set (../shared/eval/wcxb-dev).
+
+Runs newsetl's own ingest -> extract -> normalize functions over every page, as HTML and as
+a text dump, scores the text with the eval set's scorer (token 4-gram F1) and the metadata
+against the gold, and reports throughput and peak memory. Baselines are measured in the same
+run: bare trafilatura on the HTML and the dump kept as it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import os
+import re
+import resource
+import sys
+import time
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+from transforms.extract import extract_document
+from transforms.ingest import ingest_bytes
+from transforms.metadata import parse_authors
+from transforms.normalize import normalize_document
+from transforms.records import Reject
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_EVAL = REPO.parent / "shared" / "eval"
+NOW = datetime.now(UTC)
+LIMITS = {"max_input_bytes": 50 * 2**20, "max_decompressed_bytes": 200 * 2**20}
+
+
+def _fold(text: str | None) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    text = text.translate(str.maketrans("‘’“”–—", "''\"\"--"))
+    return " ".join(text.split()).casefold()
+
+
+def _names(text_or_list) -> set[str]:
+    names = text_or_list if isinstance(text_or_list, list) else parse_authors(text_or_list)
+    return {re.sub(r"[^\w ]", "", _fold(n)) for n in names}
+
+
+def run_one(job: tuple[str, str, str]) -> dict:
+    """(id, kind, path) -> prediction and timings for one page."""
+    doc_id, kind, path = job
+    data = Path(path).read_bytes()
+    name = f"{doc_id}.html.gz" if kind == "html" else f"{doc_id}.txt"
+    t0 = time.perf_counter()
+    raw = ingest_bytes(name, data, **LIMITS)
+    t1 = time.perf_counter()
+    out = {"id": doc_id, "kind": kind, "text": "", "title": None, "authors": [], "date": None}
+    timings = {"ingest": t1 - t0, "extract": 0.0, "normalize": 0.0}
+    if not isinstance(raw, Reject):
+        extracted = extract_document(raw)
+        t2 = time.perf_counter()
+        timings["extract"] = t2 - t1
+        if not isinstance(extracted, Reject):
+            article = normalize_document(extracted, now=NOW)
+            timings["normalize"] = time.perf_counter() - t2
+            out.update(text=article.text, title=article.title, authors=article.authors,
+                       date=article.published_at.date().isoformat()
+                       if article.published_at else None)
+    out["timings"] = timings
+    return out
+
+
+def baseline_one(job: tuple[str, str, str]) -> dict:
+    """The reference the issue names: bare trafilatura on HTML, the dump as it is."""
+    doc_id, kind, path = job
+    if kind == "text":
+        return {"id": doc_id, "text": Path(path).read_text(encoding="utf-8"), "seconds": 0.0}
+    import trafilatura
+
+    html = gzip.decompress(Path(path).read_bytes()).decode("utf-8", "replace")
+    t0 = time.perf_counter()
+    text = trafilatura.extract(html, include_comments=False) or ""
+    return {"id": doc_id, "text": text, "seconds": time.perf_counter() - t0}
+
+
+def _load_scorer(eval_root: Path):
+    spec = importlib.util.spec_from_file_location("score_extraction",
+                                                  eval_root / "score_extraction.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _score(scorer, gold: dict, preds: dict, ids: list[str]) -> dict:
+    rows = [scorer.tp_fp_fn(gold[i].get("main_content") or "", preds.get(i, "")) for i in ids]
+    return {k: round(v, 4) for k, v in scorer.aggregate(rows).items()}
+
+
+def _metadata_scores(gold: dict, results: dict, ids: list[str]) -> dict:
+    def share(hits: list[bool]) -> float | None:
+        return round(sum(hits) / len(hits), 4) if hits else None
+
+    title = [_fold(results[i]["title"]) == _fold(gold[i].get("title")) for i in ids]
+    authors = [_names(results[i]["authors"]) == _names(gold[i].get("author"))
+               for i in ids if gold[i].get("author")]
+    dates = [results[i]["date"] == gold[i].get("publish_date")
+             for i in ids if gold[i].get("publish_date")]
+    return {"title": share(title), "author": share(authors), "date": share(dates),
+            "n_author": len(authors), "n_date": len(dates)}
+
+
+def _peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)
+
+
+def _parallel(fn, jobs, workers: int) -> tuple[list, float]:
+    t0 = time.perf_counter()
+    if workers == 1:
+        results = [fn(j) for j in jobs]
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(fn, jobs, chunksize=8))
+    return results, time.perf_counter() - t0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL,
+                        help=f"eval folder holding wcxb-dev/ and score_extraction.py "
+                             f"(default {DEFAULT_EVAL})")
+    parser.add_argument("--limit", type=int, default=None, help="first N pages only")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--out", type=Path, default=REPO / "bench-out",
+                        help="writes quality.json and the predicted texts here")
+    args = parser.parse_args(argv)
+
+    dev = args.eval / "wcxb-dev"
+    if not (dev / "ground-truth").is_dir():
+        print(f"eval set not found at {dev}: put ../shared/eval beside the repo or pass --eval",
+              file=sys.stderr)
+        return 2
+    scorer = _load_scorer(args.eval)
+    gold = {p.stem: json.loads(p.read_text())["ground_truth"]
+            for p in sorted((dev / "ground-truth").glob("*.json"))}
+    ids = sorted(gold)[: args.limit]
+    report: dict = {"pages": len(ids), "workers": args.workers, "formats": {}}
+
+    for kind, folder, suffix in (("html", "html", ".html.gz"), ("text", "textdump", ".txt")):
+        jobs = [(i, kind, str(dev / folder / f"{i}{suffix}")) for i in ids]
+        results, seconds = _parallel(run_one, jobs, args.workers)
+        by_id = {r["id"]: r for r in results}
+        preds = {i: by_id[i]["text"] for i in ids}
+        pred_dir = args.out / f"pred-{kind}"
+        pred_dir.mkdir(parents=True, exist_ok=True)
+        for i, text in preds.items():
+            (pred_dir / f"{i}.txt").write_text(text, encoding="utf-8")
+        even = [i for i in ids if int(i) % 2 == 0]
+        odd = [i for i in ids if int(i) % 2 == 1]
+        stage_seconds = {s: sum(r["timings"][s] for r in results)
+                         for s in ("ingest", "extract", "normalize")}
+        entry = {
+            "text_all": _score(scorer, gold, preds, ids),
+            "text_even_ids": _score(scorer, gold, preds, even),
+            "text_odd_ids": _score(scorer, gold, preds, odd),
+            "metadata": _metadata_scores(gold, by_id, ids),
+            "docs_per_s": round(len(ids) / seconds, 1),
+            "cpu_ms_per_doc": {s: round(1000 * v / len(ids), 2) for s, v in stage_seconds.items()},
+        }
+        if not args.no_baselines:
+            base, base_seconds = _parallel(baseline_one, jobs, args.workers)
+            entry["baseline_text"] = _score(scorer, gold, {b["id"]: b["text"] for b in base}, ids)
+            if kind == "html":
+                bare = sum(b["seconds"] for b in base)
+                entry["bare_trafilatura_pages_per_s_one_core"] = round(len(ids) / bare, 1)
+        report["formats"][kind] = entry
+        print(f"{kind}: done in {seconds:.1f} s", file=sys.stderr)
+
+    report["peak_rss_mb"] = _peak_rss_mb()
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "quality.json").write_text(json.dumps(report, indent=2))
+    _print_table(report)
+    return 0
+
+
+def _print_table(report: dict) -> None:
+    print(f"\nWCXB dev, {report['pages']} pages, {report['workers']} worker processes\n")
+    print("| input | F1 | precision | recall | F1 even ids | F1 odd ids | baseline F1 "
+          "| title | author | date | docs/s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for kind, e in report["formats"].items():
+        t, m = e["text_all"], e["metadata"]
+        base = e.get("baseline_text", {}).get("f1", "")
+        print(f"| {kind} | {t['f1']:.3f} | {t['precision']:.3f} | {t['recall']:.3f} "
+              f"| {e['text_even_ids']['f1']:.3f} | {e['text_odd_ids']['f1']:.3f} | {base} "
+              f"| {m['title']} | {m['author']} | {m['date']} | {e['docs_per_s']} |")
+    html = report["formats"].get("html", {})
+    if "bare_trafilatura_pages_per_s_one_core" in html:
+        print(f"\nbare trafilatura.extract(include_comments=False), one core: "
+              f"{html['bare_trafilatura_pages_per_s_one_core']} pages/s")
+    for kind, e in report["formats"].items():
+        print(f"{kind} CPU ms per document by stage: {e['cpu_ms_per_doc']}")
+    print(f"peak RSS (largest process): {report['peak_rss_mb']} MB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""End to end through the real Prefect flow into a real DuckDB file and Parquet lake."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pyarrow.dataset as ds
+import pytest
+
+from flows.cli import main
+from flows.pipeline import newsetl_flow
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.flow
+
+LATIN1_DUMP = """Skip to content
+Regeringen presenterar ny budget för skolan
+
+Regeringen presenterade på måndagen en budget där skolan får mer pengar än på flera år. \
+Satsningen gäller främst lärarlöner och läromedel, enligt finansministern.
+
+Kommunerna har länge begärt mer stöd för att kunna anställa fler behöriga lärare, och \
+förslaget möttes av försiktigt positiva reaktioner från både lärarfacket och oppositionen.
+
+Budgeten ska röstas igenom i riksdagen före jul. Oppositionen säger att den vill se \
+detaljerna innan den tar ställning till förslaget i sin helhet.
+"""
+
+
+@pytest.fixture
+def landing(tmp_path):
+    root = tmp_path / "landing"
+    shutil.copytree(SAMPLES, root)
+    bad = root / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (bad / "huge.txt").write_bytes(b"word " * 120_000)  # 600 kB, over the limit below
+    (bad / "swedish-latin1.txt").write_bytes(LATIN1_DUMP.encode("latin-1"))
+    shutil.copy(root / "seeds" / "001_97d4323494856c4c.txt", bad / "copy-of-001.txt")
+    return root
+
+
+def run(landing, warehouse):
+    return newsetl_flow(source=str(landing), warehouse=str(warehouse),
+                        max_input_bytes=500_000)
+
+
+def table_digest(con, table):
+    return con.execute(f"select count(*), sum(hash(columns(*))) from (select * exclude (run_id, "
+                       f"ingested_at) from {table})").fetchone() if table == "articles" else \
+        con.execute(f"select count(*) from {table}").fetchone()
+
+
+def test_flow_loads_quarantines_and_is_idempotent(prefect_server, landing, tmp_path, capsys):
+    warehouse = tmp_path / "wh" / "news.duckdb"
+    first = run(landing, warehouse)
+
+    assert first["status"] == "success", first["error"]
+    assert first["inputs_seen"] == 16
+    assert first["articles_loaded"] == 12  # 5 seeds + 6 pages + the Latin-1 dump
+    assert first["duplicates"] == 1
+    assert first["quarantined"] == 3
+    assert first["quarantine_reasons"] == {
+        "ingest/binary_file": 1, "ingest/empty_file": 1, "ingest/too_large": 1}
+    assert {r["stage"] for r in first["validation"]} == {
+        "raw", "extracted", "articles", "warehouse"}
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    quarantined = dict(con.execute(
+        "select regexp_extract(source_uri, '[^/]+$'), reason from quarantine").fetchall())
+    assert quarantined == {"empty.txt": "empty_file", "binary.txt": "binary_file",
+                           "huge.txt": "too_large"}
+    outcomes = dict(con.execute(
+        "select outcome, count(*) from inputs group by all").fetchall())
+    assert outcomes == {"loaded": 12, "duplicate": 1, "quarantined": 3}
+    swedish = con.execute(
+        "select language, title from articles where source_uri like '%latin1%'").fetchone()
+    assert swedish == ("sv", "Regeringen presenterar ny budget för skolan")
+    assert con.execute("select count(*) from quality_results").fetchone()[0] == len(
+        first["validation"])
+    before = {t: table_digest(con, t) for t in ("articles", "captions", "quarantine", "inputs")}
+    con.close()
+
+    lake_articles = ds.dataset(first["lake"] + "/articles", format="parquet").to_table()
+    assert lake_articles.num_rows == 12
+
+    assert main(["run", "--source", str(landing), "--warehouse", str(warehouse),
+                 "--max-input-bytes", "500000"]) == 0
+    assert "no_op" in capsys.readouterr().out
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    after = {t: table_digest(con, t) for t in before}
+    runs = con.execute("select status, inputs_unchanged from pipeline_runs order by started_at"
+                       ).fetchall()
+    con.close()
+    assert after == before
+    assert runs == [("success", 0), ("no_op", 16)]
+
+
+def test_changed_input_is_reprocessed_and_copies_across_runs_are_duplicates(
+        prefect_server, landing, tmp_path):
+    warehouse = tmp_path / "news.duckdb"
+    run(landing, warehouse)
+    seed = landing / "seeds" / "000_f821f3d7de1c528f.txt"
+    seed.write_text(seed.read_text() + "\nEn ny sista mening som ändrar texten.\n")
+    shutil.copy(landing / "seeds" / "002_e72dd647d0b7a6a1.txt", landing / "late-copy.txt")
+    second = run(landing, warehouse)
+    assert (second["articles_loaded"], second["duplicates"], second["inputs_unchanged"]) == (
+        1, 1, 15)

@@ -1,0 +1,197 @@
+"""Tests for transforms.textdump on the real seed dumps kept byte-for-byte in samples/seeds/."""
+
+import ast
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from transforms.textdump import DumpParts, _deglue, clean_text_dump
+
+REPO = Path(__file__).parents[2]
+SEEDS = REPO / "samples" / "seeds"
+
+
+def _clean(stem: str, language: str | None = None) -> DumpParts:
+    return clean_text_dump((SEEDS / f"{stem}.txt").read_text(encoding="utf-8"), language)
+
+
+def _body(parts: DumpParts) -> str:
+    return "\n\n".join(parts.paragraphs)
+
+
+SEED_TITLES = [
+    ("000_f821f3d7de1c528f", "Putin bekräftar resa till Peking nästa månad"),
+    ("001_97d4323494856c4c", "Wang Yi meets Putin in sign of deepening China-Russia ties"),
+    (
+        "002_e72dd647d0b7a6a1",
+        "Russia’s Lavrov, China’s Wang hail cooperation ahead of Putin’s expected visit to Beijing",
+    ),
+    (
+        "003_f0604eb540a79818",
+        "Russia and China mark a “new era” with a meeting between Putin and Xi Jinping in Moscow",
+    ),
+    (
+        "004_2fac41272dd3c322",
+        "Putin and China’s top diplomat pledged to boost ties ahead of the anniversary of the "
+        "Ukraine war",
+    ),
+]
+
+MUST_CONTAIN = [
+    ("000_f821f3d7de1c528f", "Denna vecka har Kinas toppdiplomat Wang Yi varit på besök i Peking"),
+    ("000_f821f3d7de1c528f", "ett krig som inte kommer se orättfärdigt"),
+    ("001_97d4323494856c4c", "The warmth of Russia’s and China’s relationship"),
+    ("001_97d4323494856c4c", "Earlier on Wednesday, Wang held talks"),
+    ("001_97d4323494856c4c", "using military means”."),
+    ("002_e72dd647d0b7a6a1", "Top Russian and Chinese diplomats discussed strengthening"),
+    ("002_e72dd647d0b7a6a1", "supply Moscow with munitions for its war in Ukraine."),
+    (
+        "003_f0604eb540a79818",
+        "The Russian President, Vladimir Putin and its Chinese counterpart, Xi Jinping will sign",
+    ),
+    ("003_f0604eb540a79818", "which will enter a new era” indicated diplomatic adviser"),
+    ("003_f0604eb540a79818", "Military and technical cooperation"),
+    ("003_f0604eb540a79818", "there could be a talk after Xi’s visit to Moscow."),
+    ("004_2fac41272dd3c322", "Russian President Vladimir Putin said relations between his country"),
+    ("004_2fac41272dd3c322", "Concerns about the role of China"),
+    ("004_2fac41272dd3c322", "and Taiwan tomorrow,” he said"),
+]
+
+MUST_NOT_CONTAIN = [
+    ("000_f821f3d7de1c528f", "Kremlin.ru"),
+    ("000_f821f3d7de1c528f", "vid ett tidigare möte innan Rysslands fullskaliga invasion"),
+    ("001_97d4323494856c4c", "Alexander Nemenov"),
+    ("001_97d4323494856c4c", "Sergey Lavrov smiling as he shows Wang Yi"),
+    ("001_97d4323494856c4c", "Source: Al Jazeera"),
+    ("002_e72dd647d0b7a6a1", "Skip to content"),
+    ("002_e72dd647d0b7a6a1", "Editor’s note"),
+    ("002_e72dd647d0b7a6a1", "newsletter"),
+    ("003_f0604eb540a79818", "Skip to content"),
+    ("003_f0604eb540a79818", "READ ALSO"),
+    ("003_f0604eb540a79818", "LOOK HERE"),
+    ("003_f0604eb540a79818", "Share this article"),
+    ("003_f0604eb540a79818", "most popular"),
+    ("003_f0604eb540a79818", ".jpg"),
+    ("003_f0604eb540a79818", "Putinand"),
+    ("003_f0604eb540a79818", "Jinpingwill"),
+    ("003_f0604eb540a79818", "Source: Elcomercio"),
+    ("004_2fac41272dd3c322", "(CNN)"),
+    ("004_2fac41272dd3c322", "July 13, 2024"),
+    ("004_2fac41272dd3c322", "Westside People"),
+    ("004_2fac41272dd3c322", "Complete News World"),
+    ("004_2fac41272dd3c322", "See also"),
+    ("004_2fac41272dd3c322", "contributed to this report"),
+]
+
+
+@pytest.mark.parametrize(("stem", "title"), SEED_TITLES)
+@pytest.mark.parametrize("language", [None, "auto"])
+def test_title_is_found_and_not_repeated_in_body(
+    stem: str, title: str, language: str | None
+) -> None:
+    lang = {"000": "sv"}.get(stem[:3], "en") if language == "auto" else None
+    parts = _clean(stem, lang)
+    assert parts.title == title
+    assert title not in parts.paragraphs
+
+
+@pytest.mark.parametrize(("stem", "phrase"), MUST_CONTAIN)
+def test_body_contains(stem: str, phrase: str) -> None:
+    assert phrase in _body(_clean(stem))
+
+
+@pytest.mark.parametrize(("stem", "phrase"), MUST_NOT_CONTAIN)
+def test_body_does_not_contain(stem: str, phrase: str) -> None:
+    assert phrase not in _body(_clean(stem))
+
+
+def test_seed_004_header_and_attributions() -> None:
+    parts = _clean("004_2fac41272dd3c322")
+    assert parts.page_date == "July 13, 2024"
+    assert "(CNN)" in parts.attributions
+    assert "CNN’s Anna Chernova contributed to this report" in parts.attributions
+    assert "Westside People" in parts.site_lines
+    assert parts.paragraphs[0].startswith("Russian President Vladimir Putin")
+    assert sum(p.startswith("Putin and China’s top diplomat") for p in parts.paragraphs) == 0
+    assert "Concerns about the role of China" in parts.headings
+
+
+def test_seed_000_caption_and_credit() -> None:
+    parts = _clean("000_f821f3d7de1c528f", "sv")
+    assert len(parts.captions) == 1
+    assert parts.captions[0].endswith("(Bild: Kremlin.ru, CC BY 4.0 , via Wikimedia Commons)")
+    assert parts.credits == ["Kremlin.ru, CC BY 4.0, via Wikimedia Commons"]
+
+
+def test_seed_001_caption_alt_text_and_source() -> None:
+    parts = _clean("001_97d4323494856c4c")
+    assert parts.attributions == ["Source: Al Jazeera and news agencies"]
+    assert parts.credits == ["Alexander Nemenov/Pool Photo via AP Photo"]
+    assert parts.captions[0].startswith("Before meeting Putin, Wang Yu (left)")
+    assert (
+        "alt",
+        "Sergey Lavrov smiling as he shows Wang Yi into a room in the Kremlin. Wang looks very "
+        "relaxed. Both men are in suits.",
+    ) in parts.removed
+
+
+def test_seed_003_source_and_headings() -> None:
+    parts = _clean("003_f0604eb540a79818")
+    assert "Source: Elcomercio" in parts.attributions
+    assert parts.headings == [
+        "Military and technical cooperation",
+        "Dialogue between Xi and Zelensky?",
+    ]
+
+
+def test_removed_lines_are_all_accounted_for() -> None:
+    text = (SEEDS / "004_2fac41272dd3c322.txt").read_text(encoding="utf-8")
+    parts = clean_text_dump(text)
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(parts.paragraphs) + len(parts.removed) == len(lines)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("Vladimir Putinand its counterpart", "Vladimir Putin and its counterpart"),
+        ("Xi Jinpingwill sign", "Xi Jinping will sign"),
+        ("a “new era”indicated the adviser", "a “new era” indicated the adviser"),
+        # A word the page uses as it stands is never split, even when it ends in a stopword.
+        ("Everyone met Putin", "Everyone met Putin"),
+        ("Washington said", "Washington said"),
+    ],
+)
+def test_deglue(paragraph: str, expected: str) -> None:
+    page = "Putin met Xi Jinping. Everyone knew. Every time. Mr Smith is washing up."
+    vocab = Counter(w.lower() for w in (page + " " + paragraph).replace(".", "").split())
+    stop = frozenset({"and", "will", "one", "ton", "its", "the", "every", "up", "is"})
+    assert _deglue([paragraph], page + " " + paragraph, vocab, stop) == [expected]
+
+
+def test_title_printed_twice_is_output_once() -> None:
+    body = "The minister said on Monday that the talks would go on for as long as they had to."
+    later = body.replace("Monday", "Tuesday")
+    text = f"Site\n\nTalks go on in Geneva\n\nTalks go on in Geneva\n\n{body}\n\n{later}"
+    parts = clean_text_dump(text, "en")
+    assert parts.title == "Talks go on in Geneva"
+    assert all("Talks go on" not in p for p in parts.paragraphs)
+    assert len(parts.paragraphs) == 2
+
+
+@pytest.mark.parametrize("text", ["", "\n\n  \n"])
+def test_empty_input_gives_empty_parts(text: str) -> None:
+    parts = clean_text_dump(text)
+    assert parts.title is None and parts.paragraphs == [] and parts.removed == []
+
+
+def test_transforms_textdump_is_pure() -> None:
+    tree = ast.parse((REPO / "transforms" / "textdump.py").read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    assert not imported & {"prefect", "duckdb", "great_expectations"}

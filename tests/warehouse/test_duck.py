@@ -1,0 +1,102 @@
+from datetime import UTC, datetime
+
+import pyarrow.parquet as pq
+import pytest
+
+from warehouse import duck, lake
+from warehouse.schema import ARTICLES, PIPELINE_RUNS, TABLES
+
+AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def article(article_id: str, **overrides) -> dict:
+    row = {
+        "article_id": article_id, "source_uri": f"/in/{article_id}.txt", "url": None,
+        "title": "A title", "subtitle": None, "text": "Body text.", "language": "en",
+        "published_at": AT, "published_at_source": "meta", "updated_at": None,
+        "page_date": None, "authors": ["Jane Doe"], "contributors": [], "publisher": "CNN",
+        "host_site": None, "word_count": 2, "content_hash": "h" + article_id,
+        "input_format": "text", "ingested_at": AT, "run_id": "r1",
+    }
+    return {**row, **overrides}
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = duck.connect(tmp_path / "w.duckdb")
+    yield connection
+    connection.close()
+
+
+def test_tables_follow_the_declared_schemas_with_comments(con):
+    for table in TABLES:
+        columns = con.execute(
+            "select column_name, comment from duckdb_columns() where table_name = ? "
+            "order by column_index", [table.name]
+        ).fetchall()
+        assert [c for c, _ in columns] == table.schema.names
+        assert all(comment for _, comment in columns)
+        grain = con.execute(
+            "select comment from duckdb_tables() where table_name = ?", [table.name]
+        ).fetchone()[0]
+        assert grain == table.grain
+
+
+def test_contract_columns_exist():
+    contract = {"article_id", "source_uri", "url", "title", "subtitle", "text", "language",
+                "published_at", "authors", "publisher", "host_site", "word_count",
+                "content_hash", "ingested_at", "run_id"}
+    assert contract <= set(ARTICLES.schema.names)
+
+
+def test_merging_the_same_parquet_twice_adds_nothing(con, tmp_path):
+    data = lake.to_arrow(ARTICLES.schema, [article("a"), article("b")])
+    part = lake.write_part(tmp_path / "lake", "r1", ARTICLES, data, 0)
+    assert duck.merge_parquet(con, ARTICLES, [part]) == 2
+    assert duck.merge_parquet(con, ARTICLES, [part]) == 0
+    assert con.execute("select count(*) from articles").fetchone()[0] == 2
+    assert duck.existing_article_ids(con, ["a", "z"]) == {"a"}
+
+
+def test_rollback_keeps_the_last_good_state(con, tmp_path):
+    first = lake.write_part(tmp_path / "lake", "r1", ARTICLES,
+                            lake.to_arrow(ARTICLES.schema, [article("a")]), 0)
+    duck.merge_parquet(con, ARTICLES, [first])
+    second = lake.write_part(tmp_path / "lake", "r2", ARTICLES,
+                             lake.to_arrow(ARTICLES.schema, [article("b")]), 0)
+    con.execute("begin")
+    duck.merge_parquet(con, ARTICLES, [second])
+    con.execute("rollback")
+    assert con.execute("select article_id from articles").fetchall() == [("a",)]
+
+
+def test_promote_moves_staged_parts_into_the_lake(tmp_path):
+    root = tmp_path / "lake"
+    row = {"run_id": "r1", "started_at": AT, "finished_at": AT, "status": "success",
+           "source": "/in", "inputs_seen": 1, "inputs_unchanged": 0, "articles_loaded": 1,
+           "duplicates": 0, "quarantined": 0, "expectations_failed": 0, "seconds": 1.0,
+           "error": None}
+    lake.write_part(root, "r1", PIPELINE_RUNS, lake.to_arrow(PIPELINE_RUNS.schema, [row]), 0)
+    lake.promote(root, "r1")
+    published = root / "pipeline_runs" / "r1" / "part-00000.parquet"
+    assert pq.read_table(published).to_pylist()[0]["status"] == "success"
+    assert not (root / lake.STAGING / "r1").exists()
+
+
+def test_empty_batches_write_no_file(tmp_path):
+    assert lake.write_part(tmp_path, "r", ARTICLES, lake.to_arrow(ARTICLES.schema, []), 0) is None
+
+
+def test_read_only_connection_refuses_writes(tmp_path):
+    duck.connect(tmp_path / "w.duckdb").close()
+    con = duck.connect(tmp_path / "w.duckdb", read_only=True)
+    with pytest.raises(Exception, match="read-only"):
+        con.execute("delete from articles")
+    con.close()
+
+
+def test_unwritable_location_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(duck.WarehouseError, match="cannot open warehouse"):
+        duck.connect(blocker / "w.duckdb")

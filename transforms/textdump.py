@@ -1,0 +1,600 @@
+"""Clean plain-text dumps of news pages (one block per line) into title, body and side fields."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import justext
+
+__all__ = ["DumpParts", "clean_text_dump"]
+
+
+@dataclass(slots=True)
+class DumpParts:
+    """What a text dump holds once the site chrome is taken out."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
+    attributions: list[str] = field(default_factory=list)
+    site_lines: list[str] = field(default_factory=list)
+    page_date: str | None = None
+    byline: str | None = None
+    date_lines: list[str] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+
+
+# ISO 639-1 codes of the languages jusText ships stoplists for.
+_ISO_TO_JUSTEXT = {
+    "af": "Afrikaans",
+    "sq": "Albanian",
+    "ar": "Arabic",
+    "an": "Aragonese",
+    "hy": "Armenian",
+    "az": "Azerbaijani",
+    "eu": "Basque",
+    "be": "Belarusian",
+    "bn": "Bengali",
+    "bs": "Bosnian",
+    "br": "Breton",
+    "bg": "Bulgarian",
+    "ca": "Catalan",
+    "cv": "Chuvash",
+    "hr": "Croatian",
+    "cs": "Czech",
+    "da": "Danish",
+    "nl": "Dutch",
+    "en": "English",
+    "eo": "Esperanto",
+    "et": "Estonian",
+    "fi": "Finnish",
+    "fr": "French",
+    "gl": "Galician",
+    "ka": "Georgian",
+    "de": "German",
+    "el": "Greek",
+    "gu": "Gujarati",
+    "ht": "Haitian",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "hu": "Hungarian",
+    "is": "Icelandic",
+    "io": "Ido",
+    "ig": "Igbo",
+    "id": "Indonesian",
+    "ga": "Irish",
+    "it": "Italian",
+    "jv": "Javanese",
+    "kn": "Kannada",
+    "kk": "Kazakh",
+    "ko": "Korean",
+    "ku": "Kurdish",
+    "ky": "Kyrgyz",
+    "la": "Latin",
+    "lv": "Latvian",
+    "lt": "Lithuanian",
+    "lb": "Luxembourgish",
+    "mk": "Macedonian",
+    "ms": "Malay",
+    "ml": "Malayalam",
+    "mt": "Maltese",
+    "mr": "Marathi",
+    "ne": "Nepali",
+    "nb": "Norwegian_Bokmal",
+    "no": "Norwegian_Bokmal",
+    "nn": "Norwegian_Nynorsk",
+    "oc": "Occitan",
+    "fa": "Persian",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "qu": "Quechua",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "sr": "Serbian",
+    "sh": "Serbo_Croatian",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "es": "Spanish",
+    "su": "Sundanese",
+    "sw": "Swahili",
+    "sv": "Swedish",
+    "tl": "Tagalog",
+    "ta": "Tamil",
+    "te": "Telugu",
+    "tr": "Turkish",
+    "tk": "Turkmen",
+    "uk": "Ukrainian",
+    "ur": "Urdu",
+    "uz": "Uzbek",
+    "vi": "Vietnamese",
+    "vo": "Volapuk",
+    "wa": "Walloon",
+    "cy": "Welsh",
+    "fy": "West_Frisian",
+    "yo": "Yoruba",
+}
+_STOPLISTS: dict[str, frozenset[str]] = {
+    name: frozenset(justext.get_stoplist(name)) for name in sorted(set(_ISO_TO_JUSTEXT.values()))
+}
+# Inverted index so guessing the language costs one dict lookup per word, not one per language.
+_LANGS_OF_WORD: dict[str, list[str]] = {}
+for _name, _words in _STOPLISTS.items():
+    for _w in _words:
+        _LANGS_OF_WORD.setdefault(_w, []).append(_name)
+del _name, _words, _w
+
+_WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
+
+_MONTHS = (
+    r"(?:jan(?:uary|uari)?|feb(?:ruary|ruari)?|mar(?:ch)?|mars|apr(?:il)?|may|maj|june?|juni|"
+    r"july?|juli|aug(?:ust|usti)?|sep(?:t(?:ember)?)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|"
+    r"dec(?:ember)?)\.?"
+)
+_DATE_RE = re.compile(
+    rf"\b(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTHS},?\s+\d{{4}}"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})\b",
+    re.IGNORECASE,
+)
+# What may sit around a date on a dateline: weekday, time, "Published", "Updated", separators.
+_DATE_FILLER_RE = re.compile(
+    r"\b(?:published|updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|gmt|utc|[a-z]{2,4}t|"
+    r"publicerad|uppdaterad|kl|mon|tue|wed|thu|fri|sat|sun|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}[:.]\d{2}|\d+\s+min(?:ute)?s?\s+read|read)\b"
+    r"|[|•·,:\-–—/()]",
+    re.IGNORECASE,
+)
+_BYLINE_RE = re.compile(
+    r"^(?:(?:written|posted|reported)\s+by|by|av|von|par|por|door|di|author:?|text:?)\s+"
+    r"[A-ZÀ-ÞÅÄÖ][\w.'’-]*",
+    re.IGNORECASE,
+)
+_CREDIT_WORDS = (
+    r"photo|foto|bild|image|picture|credit|courtesy|getty|reuters|afp|\bap\b|epa|shutterstock|"
+    r"wikimedia|cc[ -]by|via|illustration|file|pool|press|agency|istock|alamy|unsplash|tt\b"
+)
+# A caption ends with the photo credit in parentheses or brackets, or with a "Credit:" tail.
+_CAPTION_TAIL_RE = re.compile(
+    rf"(?:\((?P<paren>[^()]*(?:{_CREDIT_WORDS})[^()]*)\)|\[(?P<brack>[^\[\]]*(?:{_CREDIT_WORDS}|/)[^\[\]]*)\])\s*$"
+    rf"|(?:^|[.!?]\s+|\s)(?:photo(?:graph)?(?:\s+credit)?|credit|image(?:\s+credit)?|picture|foto|bild|source)\s*:\s*(?P<tail>[^.:]{{2,80}})$",
+    re.IGNORECASE,
+)
+# A dateline credit such as "(CNN)" or "WASHINGTON (Reuters) -" opening the first paragraph.
+_DATELINE_RE = re.compile(
+    r"^(?P<place>(?:[A-ZÀ-Þ][A-ZÀ-Þ.'’-]+[ ,]+){0,4}(?:[A-Z][a-z]{2,8}\.? \d{1,2},? )?)"
+    r"(?P<credit>\((?:[A-Z][\w&.]*)(?: [A-Z][\w&.]*){0,3}\))\s*[-—–:]?\s+(?=[A-Z“\"‘'])"
+)
+_ATTRIBUTION_RE = re.compile(
+    r"(?:sources?|källa|källor|quelle|fuente|fonte)\s*:\s*\S"
+    r"|(?:additional reporting|reporting|editing|writing|compiled)\s+by\b"
+    r"|\((?:with|additional reporting by|reporting by)\b",
+    re.IGNORECASE,
+)
+# Link-like lines that point away from the article ("READ ALSO: ...", "See also ...").
+_CROSSLINK_RE = re.compile(
+    r"^(?:[A-ZÅÄÖ]{2,}(?:\s+[A-ZÅÄÖ]{2,}){0,3}\s*[:|»>]"
+    r"|(?i:(?:see|read|watch|listen)\s+(?:also|more|next|this)\b"
+    r"|(?:also read|related(?: articles?| stories| posts?| reading)?|more from|recommended|"
+    r"läs (?:också|även|mer)|se även)\s*[:|»>]?))"
+)
+# Wording that only site chrome uses; a short line carrying it is never article text.
+_CHROME_RE = re.compile(
+    r"\b(?:skip to|jump to|share (?:this|on|via)|share$|^share\b|tweet|pinterest|whatsapp|"
+    r"facebook|linkedin|instagram|youtube|subscribe|newsletter|sign (?:in|up)|log ?in|log out|"
+    r"register|cookies?|privacy|terms of (?:use|service)|all rights reserved|copyright|"
+    r"advertisement|advertis(?:e|ing) with|sponsored|most (?:popular|read|viewed)|trending|"
+    r"comments?|reply|follow us|contact us|about us|menu|search|home|print|email|"
+    r"loading|click here|read more|view (?:all|more)|load more|back to top|next article|"
+    r"previous article|tags?:|categor(?:y|ies)|permalink|toggle|close|donate|download the app|"
+    r"you (?:may|might) also like|reader interactions|leave a (?:comment|reply))\b"
+    r"|©"
+    # A comment's header: "Jane Doe says" / "Jane Doe said:".
+    r"|^[\w.'’-]+(?: [\w.'’-]+){0,3} (?:says|said|wrote):?$",
+    re.IGNORECASE,
+)
+_PROMO_RE = re.compile(
+    r"\b(?:subscribe|newsletter|sign up|follow us|download (?:our|the) app|support our|"
+    r"become a (?:member|subscriber)|prenumerera)\b",
+    re.IGNORECASE,
+)
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif")
+_GLUED_QUOTE_RE = re.compile(r"([”»])(?=[^\W\d_])")
+_SPLIT_CANDIDATE_RE = re.compile(r"\b[A-ZÀ-Þ][a-zà-ÿ]+[a-zà-ÿ]{2,}\b")
+
+
+_HAS_DIGIT = re.compile(r"\d").search
+_CREDIT_PREFIX_RE = re.compile(r"^(?:photo|foto|bild|image|credit|picture)s?\s*:\s*", re.IGNORECASE)
+
+# Labels of lines that are chrome wherever they stand; they never enter the body.
+_HARD_LABELS = frozenset({"filename", "crosslink", "promo", "chrome", "caption", "alt"})
+_META_LABELS = frozenset({"date", "byline", "caption", "alt"})
+# Labels a headline never carries.
+_TITLE_SKIP = frozenset(
+    {"date", "byline", "caption", "filename", "attribution", "promo", "crosslink", "alt"}
+)
+
+# Region scoring, tuned on the even-numbered pages of a 711-page dev set: a line earns
+# (density - _MIN_DENSITY) per character, pays _LINE_COST, and chrome pays _CHROME_COST.
+_MIN_DENSITY = 0.15
+_LINE_COST = 10.0
+_CHROME_COST = 60.0
+_MAX_LEN = 1000
+_SENTENCE_BONUS = 10.0
+_HEADER_WINDOW = 15
+_FOOTER_WINDOW = 6
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    gap_before: bool
+    words: list[str]
+    norm: str
+    stop_density: float = 0.0
+    label: str = ""
+
+
+def _split_lines(text: str) -> list[tuple[str, bool]]:
+    """Non-blank lines with whitespace collapsed, each flagged when a blank line precedes it."""
+    out: list[tuple[str, bool]] = []
+    gap = True
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            gap = True
+            continue
+        if out and _is_wrapped(out[-1][0], line):
+            out[-1] = (f"{out[-1][0]} {line}", out[-1][1])
+        else:
+            out.append((line, gap))
+        gap = False
+    return out
+
+
+def _is_wrapped(prev: str, line: str) -> bool:
+    """True when a line continues the sentence above it, as in hard-wrapped text."""
+    if len(prev) < 40 or prev[-1] in ".!?:…":
+        return False
+    return line[0].islower() or (len(prev) >= 60 and prev[-1] in ",;")
+
+
+def _pick_stoplist(lines: list[_Line], language: str | None) -> frozenset[str]:
+    """Stoplist for an ISO 639-1 code, else the one covering most words of the longer lines."""
+    if language:
+        name = _ISO_TO_JUSTEXT.get(language.lower().replace("_", "-").split("-")[0])
+        if name:
+            return _STOPLISTS[name]
+    votes: Counter[str] = Counter()
+    seen = 0
+    for line in lines:
+        if len(line.words) < 8:
+            continue
+        for word in line.words:
+            for name in _LANGS_OF_WORD.get(word, ()):
+                votes[name] += 1
+        seen += len(line.words)
+        if seen > 150:
+            break
+    if not votes:
+        return _STOPLISTS["English"]
+    return _STOPLISTS[votes.most_common(1)[0][0]]
+
+
+def _is_date_line(text: str) -> bool:
+    if len(text) > 80 or not _DATE_RE.search(text):
+        return False
+    rest = _DATE_FILLER_RE.sub(" ", _DATE_RE.sub(" ", text))
+    return len(_WORD_RE.findall(rest)) <= 2
+
+
+def _caption_credit(text: str) -> str | None:
+    """The photo credit a caption ends with, or None when the line carries none."""
+    m = _CAPTION_TAIL_RE.search(text)
+    if not m:
+        return None
+    credit = m.group("paren") or m.group("brack") or m.group("tail")
+    # A credit names a source; a long parenthesis is an aside in the prose.
+    if len(credit.split()) > 14:
+        return None
+    credit = _CREDIT_PREFIX_RE.sub("", credit.strip()).replace(" ,", ",")
+    return " ".join(credit.split()) or None
+
+
+def _label(line: _Line) -> str:
+    """Name the kind of chrome a line is by its own wording, or "" when it may be article text."""
+    text = line.text
+    n = len(line.words)
+    last = text[-1]
+    if n <= 8 and text.lower().endswith(_IMAGE_SUFFIXES):
+        return "filename"
+    if n <= 20 and (_ATTRIBUTION_RE.match(text) or "contributed to this" in text.lower()):
+        return "attribution"
+    if n <= 25 and last not in ".!?" and _CROSSLINK_RE.match(text):
+        return "crosslink"
+    if n <= 14 and _HAS_DIGIT(text) and _is_date_line(text):
+        return "date"
+    if n <= 8 and _BYLINE_RE.match(text):
+        return "byline"
+    if n <= 70 and (last in ")]" or ":" in text[-60:]) and _caption_credit(text):
+        return "caption"
+    if n <= 40 and _PROMO_RE.search(text):
+        return "promo"
+    if n <= 10 and _CHROME_RE.search(text):
+        return "chrome"
+    return ""
+
+
+def _best_region(lines: list[_Line]) -> tuple[int, int]:
+    """Densest run of text-like lines (maximum subarray over line scores), as [start, end)."""
+    best, best_span = 0.0, (0, 0)
+    run, start = 0.0, 0
+    for i, line in enumerate(lines):
+        if line.label in _HARD_LABELS:
+            score = -_CHROME_COST
+        else:
+            score = min(len(line.text), _MAX_LEN) * (line.stop_density - _MIN_DENSITY) - _LINE_COST
+            if line.text[-1] in '.!?"”':
+                score += _SENTENCE_BONUS
+        if run <= 0:
+            run, start = 0.0, i
+        run += score
+        if run > best:
+            best, best_span = run, (start, i + 1)
+    return best_span
+
+
+def _title_features(
+    lines: list[_Line],
+    i: int,
+    start: int,
+    counts: Counter[str],
+    body: set[str],
+    stop: frozenset[str],
+) -> tuple[float, ...]:
+    """Cues that line i is the headline: position, shape, repetition, overlap with the body."""
+    line = lines[i]
+    n = len(line.words)
+    dist = start - i
+    content = [w for w in line.words if w not in stop and len(w) > 2]
+    overlap = sum(w in body for w in content) / len(content) if content else 0.0
+    tokens = line.text.split()
+    caps = sum(t[:1].isupper() for t in tokens) / len(tokens)
+    near_meta = any(
+        lines[j].label in ("date", "byline") for j in range(i + 1, min(len(lines), i + 4))
+    )
+    prev_meta = any(lines[j].label in ("date", "byline") for j in range(max(0, i - 3), i))
+    # The <title> line often leads the dump as "Headline | Site".
+    page_title = any(
+        k != i and len(lines[k].norm) > len(line.norm) and lines[k].norm.startswith(line.norm)
+        for k in range(min(len(lines), 12))
+    )
+    last = line.text[-1]
+    return (
+        1.0,
+        min(max(dist, 0), 40) / 10,
+        float(dist <= 0),
+        float(dist == 1),
+        float(n <= 2),
+        float(3 <= n <= 7),
+        float(8 <= n <= 20),
+        float(counts[line.norm] > 1),
+        overlap,
+        line.stop_density,
+        float(last in "?!"),
+        float(last == "."),
+        float(last == ":"),
+        float(line.label == "chrome"),
+        float(line.label == "crosslink"),
+        caps,
+        float(near_meta),
+        float(prev_meta),
+        float(page_title),
+        float(line.text.isupper()),
+        float(line.text[:1].isdigit()),
+    )
+
+
+# Fitted (softmax over each page's candidates) on the even-numbered pages of the dev set.
+_TITLE_WEIGHTS = (
+    0.0,
+    -0.47,
+    -1.79,
+    0.56,
+    -3.30,
+    0.40,
+    2.33,
+    -0.25,
+    4.44,
+    0.08,
+    0.14,
+    -3.77,
+    -0.84,
+    -0.77,
+    0.00,
+    1.25,
+    2.39,
+    0.37,
+    -1.06,
+    -0.77,
+    0.71,
+)
+
+
+def _title_candidates(lines: list[_Line], start: int, end: int) -> range:
+    return range(max(0, start - 60), min(end, start + 3, len(lines)))
+
+
+def _title_index(
+    lines: list[_Line], start: int, end: int, counts: Counter[str], stop: frozenset[str]
+) -> int | None:
+    """Index of the headline among the lines just above the body, scored by a linear model."""
+    body = {w for line in lines[start : min(end, start + 60)] for w in line.words}
+    best, best_score = None, float("-inf")
+    for i in _title_candidates(lines, start, end):
+        line = lines[i]
+        if line.label in _TITLE_SKIP or not 1 <= len(line.words) <= 40 or len(line.text) > 250:
+            continue
+        feats = _title_features(lines, i, start, counts, body, stop)
+        score = sum(w * f for w, f in zip(_TITLE_WEIGHTS, feats, strict=True))
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def _deglue(
+    paragraphs: list[str], text: str, vocab: Counter[str], stop: frozenset[str]
+) -> list[str]:
+    """Split tokens like "Putinand" (page word + stopword) that lost their space with markup."""
+    cased: Counter[str] | None = None
+
+    def split(m: re.Match[str]) -> str:
+        nonlocal cased
+        tok = m.group(0)
+        low = tok.lower()
+        if vocab[low] > 1 or low in stop:
+            return tok
+        for k in range(len(tok) - 2, 2, -1):
+            head, tail = low[:k], low[k:]
+            if len(tail) <= 6 and tail in stop and vocab[head] > 0 and head not in stop:
+                # The head must occur capitalised as here: "Washington" never becomes "Washing ton".
+                if cased is None:
+                    cased = Counter(_WORD_RE.findall(text))
+                if cased[tok[:k]]:
+                    return f"{tok[:k]} {tok[k:]}"
+        return tok
+
+    return [_GLUED_QUOTE_RE.sub(r"\1 ", _SPLIT_CANDIDATE_RE.sub(split, p)) for p in paragraphs]
+
+
+def _is_heading(text: str, following: str) -> bool:
+    """A short line without closing punctuation that introduces a longer paragraph."""
+    n = len(text.split())
+    return n <= 14 and text[-1] not in '.,;:!"”’)' and len(following.split()) >= 2 * n + 6
+
+
+def _split_dateline(paragraph: str) -> tuple[str | None, str]:
+    """("(CNN)", rest) when a paragraph opens with an agency credit, else (None, paragraph)."""
+    m = _DATELINE_RE.match(paragraph)
+    if not m:
+        return None, paragraph
+    place = m.group("place").strip(" ,")
+    credit = m.group("credit")
+    return (f"{place} {credit}" if place else credit), paragraph[m.end() :]
+
+
+def _subtitle_index(lines: list[_Line], ti: int | None, start: int, end: int) -> int | None:
+    """Index of a standfirst: a sentence under the headline that a byline, date or image follows."""
+    if ti is None:
+        return None
+    for i in range(ti + 1, min(end - 1, ti + 4)):
+        line = lines[i]
+        if line.label in _META_LABELS:
+            continue
+        if line.label or not 8 <= len(line.words) <= 45 or line.text[-1] not in ".!?":
+            return None
+        if _DATELINE_RE.match(line.text):
+            return None
+        # A lead paragraph looks the same; only the furniture after a standfirst tells them apart.
+        if i < start or lines[i + 1].label in _META_LABELS:
+            return i
+        return None
+    return None
+
+
+def _is_site_line(line: _Line, i: int, ti: int | None, counts: Counter[str]) -> bool:
+    """A short line printed once above the headline names the site, not the story."""
+    return (
+        ti is not None
+        and i < ti
+        and not line.label
+        and counts[line.norm] == 1
+        and (1 <= len(line.words) <= 8)
+    )
+
+
+def _lines_of(text: str, language: str | None) -> tuple[list[_Line], frozenset[str]]:
+    lines = []
+    for t, gap in _split_lines(text):
+        words = _WORD_RE.findall(t.lower())
+        lines.append(_Line(t, gap, words, " ".join(words)))
+    stop = _pick_stoplist(lines, language)
+    contains = stop.__contains__
+    for line in lines:
+        if line.words:
+            line.stop_density = sum(map(contains, line.words)) / len(line.words)
+        line.label = _label(line)
+    # An image's alt text sits right above its credited caption, in the same block.
+    for i in range(1, len(lines)):
+        if lines[i].label == "caption" and not lines[i].gap_before and not lines[i - 1].label:
+            lines[i - 1].label = "alt"
+    return lines, stop
+
+
+def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
+    """Split a plain-text page dump into title, body and side fields; empty text, empty parts."""
+    parts = DumpParts()
+    lines, stop = _lines_of(text, language)
+    if not lines:
+        return parts
+    counts = Counter(line.norm for line in lines)
+    start, end = _best_region(lines)
+
+    ti = _title_index(lines, start, end, counts, stop)
+    title_norm = None
+    if ti is not None:
+        parts.title = lines[ti].text
+        title_norm = lines[ti].norm
+        start = max(start, ti + 1)
+    head_from = max(0, min(start, ti if ti is not None else start) - _HEADER_WINDOW)
+    si = _subtitle_index(lines, ti, start, end)
+    if si is not None:
+        parts.subtitle = lines[si].text
+
+    for i in range(head_from, min(len(lines), end + _FOOTER_WINDOW)):
+        line = lines[i]
+        if line.label == "date":
+            if ti is not None and i < ti and parts.page_date is None and not parts.date_lines:
+                parts.page_date = line.text
+            elif i < end:
+                parts.date_lines.append(line.text)
+        elif line.label == "byline" and parts.byline is None and i < end:
+            parts.byline = line.text
+        elif line.label == "caption" and i < end:
+            parts.captions.append(line.text)
+            credit = _caption_credit(line.text)
+            if credit:
+                parts.credits.append(credit)
+        elif line.label == "attribution" and i >= start:
+            parts.attributions.append(line.text)
+        elif _is_site_line(line, i, ti, counts):
+            parts.site_lines.append(line.text)
+
+    vocab: Counter[str] = Counter()
+    for line in lines:
+        vocab.update(line.words)
+    for i, line in enumerate(lines):
+        if not start <= i < end:
+            parts.removed.append(("outside", line.text))
+        elif line.norm == title_norm:
+            parts.removed.append(("title", line.text))
+        elif i == si:
+            parts.removed.append(("subtitle", line.text))
+        elif line.label:
+            parts.removed.append((line.label, line.text))
+        else:
+            parts.paragraphs.append(line.text)
+    parts.paragraphs = paras = _deglue(parts.paragraphs, text, vocab, stop)
+    for k in range(len(paras) - 1):
+        if _is_heading(paras[k], paras[k + 1]):
+            parts.headings.append(paras[k])
+    if paras:
+        credit, rest = _split_dateline(paras[0])
+        if credit:
+            parts.attributions.insert(0, credit)
+            parts.paragraphs[0] = rest
+    return parts
