@@ -62,9 +62,12 @@ def run_one(job: tuple[str, str, str]) -> dict:
         if not isinstance(extracted, Reject):
             article = normalize_document(extracted, now=NOW)
             timings["normalize"] = time.perf_counter() - t2
-            out.update(text=article.text, title=article.title, authors=article.authors,
-                       date=article.published_at.date().isoformat()
-                       if article.published_at else None)
+            out.update(
+                text=article.text,
+                title=article.title,
+                authors=article.authors,
+                date=article.published_at.date().isoformat() if article.published_at else None,
+            )
     out["timings"] = timings
     return out
 
@@ -83,8 +86,9 @@ def baseline_one(job: tuple[str, str, str]) -> dict:
 
 
 def _load_scorer(eval_root: Path):
-    spec = importlib.util.spec_from_file_location("score_extraction",
-                                                  eval_root / "score_extraction.py")
+    spec = importlib.util.spec_from_file_location(
+        "score_extraction", eval_root / "score_extraction.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -100,12 +104,23 @@ def _metadata_scores(gold: dict, results: dict, ids: list[str]) -> dict:
         return round(sum(hits) / len(hits), 4) if hits else None
 
     title = [_fold(results[i]["title"]) == _fold(gold[i].get("title")) for i in ids]
-    authors = [_names(results[i]["authors"]) == _names(gold[i].get("author"))
-               for i in ids if gold[i].get("author")]
-    dates = [results[i]["date"] == gold[i].get("publish_date")
-             for i in ids if gold[i].get("publish_date")]
-    return {"title": share(title), "author": share(authors), "date": share(dates),
-            "n_author": len(authors), "n_date": len(dates)}
+    authors = [
+        _names(results[i]["authors"]) == _names(gold[i].get("author"))
+        for i in ids
+        if gold[i].get("author")
+    ]
+    dates = [
+        results[i]["date"] == gold[i].get("publish_date")
+        for i in ids
+        if gold[i].get("publish_date")
+    ]
+    return {
+        "title": share(title),
+        "author": share(authors),
+        "date": share(dates),
+        "n_author": len(authors),
+        "n_date": len(dates),
+    }
 
 
 def _peak_rss_mb() -> float:
@@ -126,24 +141,35 @@ def _parallel(fn, jobs, workers: int) -> tuple[list, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL,
-                        help=f"eval folder holding wcxb-dev/ and score_extraction.py "
-                             f"(default {DEFAULT_EVAL})")
+    parser.add_argument(
+        "--eval",
+        type=Path,
+        default=DEFAULT_EVAL,
+        help=f"eval folder holding wcxb-dev/ and score_extraction.py (default {DEFAULT_EVAL})",
+    )
     parser.add_argument("--limit", type=int, default=None, help="first N pages only")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-baselines", action="store_true")
-    parser.add_argument("--out", type=Path, default=REPO / "bench-out",
-                        help="writes quality.json and the predicted texts here")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=REPO / "bench-out",
+        help="writes quality.json and the predicted texts here",
+    )
     args = parser.parse_args(argv)
 
     dev = args.eval / "wcxb-dev"
     if not (dev / "ground-truth").is_dir():
-        print(f"eval set not found at {dev}: put ../shared/eval beside the repo or pass --eval",
-              file=sys.stderr)
+        print(
+            f"eval set not found at {dev}: put ../shared/eval beside the repo or pass --eval",
+            file=sys.stderr,
+        )
         return 2
     scorer = _load_scorer(args.eval)
-    gold = {p.stem: json.loads(p.read_text())["ground_truth"]
-            for p in sorted((dev / "ground-truth").glob("*.json"))}
+    gold = {
+        p.stem: json.loads(p.read_text())["ground_truth"]
+        for p in sorted((dev / "ground-truth").glob("*.json"))
+    }
     ids = sorted(gold)[: args.limit]
     report: dict = {"pages": len(ids), "workers": args.workers, "formats": {}}
 
@@ -158,8 +184,9 @@ def main(argv: list[str] | None = None) -> int:
             (pred_dir / f"{i}.txt").write_text(text, encoding="utf-8")
         even = [i for i in ids if int(i) % 2 == 0]
         odd = [i for i in ids if int(i) % 2 == 1]
-        stage_seconds = {s: sum(r["timings"][s] for r in results)
-                         for s in ("ingest", "extract", "normalize")}
+        stage_seconds = {
+            s: sum(r["timings"][s] for r in results) for s in ("ingest", "extract", "normalize")
+        }
         entry = {
             "text_all": _score(scorer, gold, preds, ids),
             "text_even_ids": _score(scorer, gold, preds, even),
@@ -169,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             "cpu_ms_per_doc": {s: round(1000 * v / len(ids), 2) for s, v in stage_seconds.items()},
         }
         if not args.no_baselines:
-            base, base_seconds = _parallel(baseline_one, jobs, args.workers)
+            base, _ = _parallel(baseline_one, jobs, args.workers)
             entry["baseline_text"] = _score(scorer, gold, {b["id"]: b["text"] for b in base}, ids)
             if kind == "html":
                 bare = sum(b["seconds"] for b in base)
@@ -186,19 +213,25 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print_table(report: dict) -> None:
     print(f"\nWCXB dev, {report['pages']} pages, {report['workers']} worker processes\n")
-    print("| input | F1 | precision | recall | F1 even ids | F1 odd ids | baseline F1 "
-          "| title | author | date | docs/s |")
+    print(
+        "| input | F1 | precision | recall | F1 even ids | F1 odd ids | baseline F1 "
+        "| title | author | date | docs/s |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for kind, e in report["formats"].items():
         t, m = e["text_all"], e["metadata"]
         base = e.get("baseline_text", {}).get("f1", "")
-        print(f"| {kind} | {t['f1']:.3f} | {t['precision']:.3f} | {t['recall']:.3f} "
-              f"| {e['text_even_ids']['f1']:.3f} | {e['text_odd_ids']['f1']:.3f} | {base} "
-              f"| {m['title']} | {m['author']} | {m['date']} | {e['docs_per_s']} |")
+        print(
+            f"| {kind} | {t['f1']:.3f} | {t['precision']:.3f} | {t['recall']:.3f} "
+            f"| {e['text_even_ids']['f1']:.3f} | {e['text_odd_ids']['f1']:.3f} | {base} "
+            f"| {m['title']} | {m['author']} | {m['date']} | {e['docs_per_s']} |"
+        )
     html = report["formats"].get("html", {})
     if "bare_trafilatura_pages_per_s_one_core" in html:
-        print(f"\nbare trafilatura.extract(include_comments=False), one core: "
-              f"{html['bare_trafilatura_pages_per_s_one_core']} pages/s")
+        print(
+            f"\nbare trafilatura.extract(include_comments=False), one core: "
+            f"{html['bare_trafilatura_pages_per_s_one_core']} pages/s"
+        )
     for kind, e in report["formats"].items():
         print(f"{kind} CPU ms per document by stage: {e['cpu_ms_per_doc']}")
     print(f"peak RSS (largest process): {report['peak_rss_mb']} MB")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -62,7 +63,9 @@ def _stage_rules(gxe, stage: str, limits: Thresholds, now: datetime) -> list:
                 column="input_format", value_set=["html", "text"], meta=record("unknown_format")
             ),
             gxe.ExpectColumnValuesToBeBetween(
-                column="text_chars", min_value=1, max_value=limits.max_text_chars,
+                column="text_chars",
+                min_value=1,
+                max_value=limits.max_text_chars,
                 meta=record("text_too_long"),
             ),
         ]
@@ -70,7 +73,8 @@ def _stage_rules(gxe, stage: str, limits: Thresholds, now: datetime) -> list:
         return [
             *_schema_rules(gxe, EXTRACTED_FRAME, "source_uri"),
             gxe.ExpectColumnValuesToBeBetween(
-                column="text_chars", min_value=limits.min_text_chars,
+                column="text_chars",
+                min_value=limits.min_text_chars,
                 meta=record("text_too_short"),
             ),
             gxe.ExpectColumnValuesToNotBeNull(column="title", mostly=0.5, meta={"scope": WARN}),
@@ -103,6 +107,9 @@ class Validator:
     def __init__(self, limits: Thresholds, now: datetime):
         import great_expectations as gx
         import great_expectations.expectations as gxe
+
+        # GX logs each ephemeral docs folder it makes, from a module that pins its own level.
+        logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
 
         self._gx = gx
         self.context = gx.get_context(mode="ephemeral")
@@ -148,7 +155,8 @@ class Validator:
                     "success": success,
                     "element_count": res.get("element_count", len(frame)),
                     "unexpected_count": res.get("unexpected_count", 0 if success else None),
-                    "observed_value": None if res.get("observed_value") is None
+                    "observed_value": None
+                    if res.get("observed_value") is None
                     else str(res["observed_value"])[:500],
                 }
             )

@@ -38,28 +38,48 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def warehouse_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE,
-                       help=f"DuckDB file (default: {DEFAULT_WAREHOUSE})")
+        p.add_argument(
+            "--warehouse",
+            type=Path,
+            default=DEFAULT_WAREHOUSE,
+            help=f"DuckDB file (default: {DEFAULT_WAREHOUSE})",
+        )
 
-    run = sub.add_parser("run", help="process new inputs into the warehouse",
-                         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    run.add_argument("--source", default=str(DEFAULT_SOURCE),
-                     help="folder, glob or file of .txt/.html/.htm inputs, optionally .gz "
-                          f"(default: the bundled samples, {DEFAULT_SOURCE})")
+    run = sub.add_parser(
+        "run",
+        help="process new inputs into the warehouse",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument(
+        "--source",
+        default=str(DEFAULT_SOURCE),
+        help="folder, glob or file of .txt/.html/.htm inputs, optionally .gz "
+        f"(default: the bundled samples, {DEFAULT_SOURCE})",
+    )
     warehouse_arg(run)
-    run.add_argument("--lake", type=Path, default=None,
-                     help="Parquet lake folder (default: <warehouse>_lake beside the file)")
+    run.add_argument(
+        "--lake",
+        type=Path,
+        default=None,
+        help="Parquet lake folder (default: <warehouse>_lake beside the file)",
+    )
     run.add_argument("--batch-size", type=int, default=500, help="documents per batch")
-    run.add_argument("--max-input-bytes", type=int, default=None,
-                     help="inputs larger than this are quarantined (default 20 MiB)")
+    run.add_argument(
+        "--max-input-bytes",
+        type=int,
+        default=None,
+        help="inputs larger than this are quarantined (default 20 MiB)",
+    )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
     query = sub.add_parser("sql", help="run a SQL query against the warehouse")
     query.add_argument("query", help="SQL text")
     warehouse_arg(query)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    query.add_argument("--write", action="store_true",
-                       help="open the warehouse read-write (default: read-only)")
+    query.add_argument(
+        "--write", action="store_true", help="open the warehouse read-write (default: read-only)"
+    )
 
     runs = sub.add_parser("runs", help="list the run history")
     warehouse_arg(runs)
@@ -87,8 +107,13 @@ def print_rows(columns: list[str], rows: list[tuple], fmt: str, console: Console
         writer.writerows(rows)
     elif fmt == "json":
         for row in rows:
-            print(json.dumps({c: _jsonable(v) for c, v in zip(columns, row)}, ensure_ascii=False,
-                             default=str))
+            print(
+                json.dumps(
+                    {c: _jsonable(v) for c, v in zip(columns, row, strict=True)},
+                    ensure_ascii=False,
+                    default=str,
+                )
+            )
     else:
         table = Table(*columns, show_lines=False)
         for row in rows:
@@ -116,11 +141,16 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         f"[bold]newsetl run {summary['run_id']}[/bold]  "
         f"[{status_style}]{summary['status']}[/{status_style}]  in {summary['seconds']:.1f} s"
     )
-    counts = Table("inputs seen", "unchanged", "articles loaded", "duplicates", "quarantined",
-                   "ignored (unsupported suffix)")
-    counts.add_row(*(str(summary[k]) for k in (
-        "inputs_seen", "inputs_unchanged", "articles_loaded", "duplicates", "quarantined",
-        "inputs_ignored")))
+    counts = Table("inputs", "count", show_header=False, box=None, padding=(0, 2))
+    for label, key in (
+        ("inputs seen", "inputs_seen"),
+        ("unchanged since last run", "inputs_unchanged"),
+        ("articles loaded", "articles_loaded"),
+        ("duplicates of known articles", "duplicates"),
+        ("quarantined", "quarantined"),
+        ("other files ignored (unsupported suffix)", "inputs_ignored"),
+    ):
+        counts.add_row(label, str(summary[key]))
     console.print(counts)
     if summary["quarantine_reasons"]:
         reasons = Table("stage", "reason", "records", title="Quarantined")
@@ -133,26 +163,38 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         passed_failed = per_stage.setdefault(r["stage"], [0, 0])
         passed_failed[0 if r["success"] else 1] += 1
     if per_stage:
-        checks = Table("stage", "expectations passed", "failed", title="Validation (Great Expectations)")
+        checks = Table(
+            "stage", "expectations passed", "failed", title="Validation (Great Expectations)"
+        )
         for stage, (ok, bad) in per_stage.items():
             checks.add_row(stage, str(ok), f"[red]{bad}[/red]" if bad else "0")
         console.print(checks)
     if summary["error"]:
         console.print(f"[red]error:[/red] {summary['error']}")
-    console.print(f"warehouse: {summary['warehouse']}\nparquet lake: {summary['lake']}")
+    console.print(f"warehouse:    {summary['warehouse']}", soft_wrap=True)
+    console.print(f"parquet lake: {summary['lake']}", soft_wrap=True)
+    console.print("query it:", soft_wrap=True)
     console.print(
-        f'query it:  newsetl sql "select title, publisher, language, published_at from articles"'
-        f" --warehouse {summary['warehouse']}\n"
-        f"       or: duckdb {summary['warehouse']}"
+        f'  newsetl sql "select title, publisher, language, published_at from articles"'
+        f" --warehouse {summary['warehouse']}",
+        soft_wrap=True,
+        highlight=False,
     )
+    console.print("  newsetl runs   (run history)", soft_wrap=True, highlight=False)
 
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     try:
-        discover(args.source)
+        found, _ = discover(args.source)
         duck.connect(args.warehouse).close()
     except (SourceError, duck.WarehouseError) as exc:
         return _fail(str(exc))
+    if not args.json:
+        console.print(
+            f"newsetl: {len(found)} inputs in {args.source} -> {args.warehouse} "
+            "(Prefect local mode)",
+            style="dim",
+        )
     prefect_defaults()
     from flows.pipeline import newsetl_flow  # Prefect loads slowly: only for runs
 

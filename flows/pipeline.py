@@ -21,7 +21,8 @@ from expectations.suites import StageReport, Validator, merge_results
 from flows.settings import Settings
 from flows.sources import InputFile, discover
 from transforms import pipeline as stages
-from transforms.ingest import STAGE as INGEST, ingest_bytes
+from transforms.ingest import STAGE as INGEST
+from transforms.ingest import ingest_bytes
 from transforms.records import Article, Reject
 from warehouse import duck, lake
 from warehouse.rows import article_rows, caption_rows, quarantine_rows
@@ -97,8 +98,14 @@ def _keep_valid(records: list, report: StageReport, stage: str) -> tuple[list, l
             kept.append(r)
         else:
             rejects.append(
-                Reject(r.source_uri, f"validate_{stage}", failure[0], failure[1],
-                       r.input_hash, getattr(r, "size_bytes", None))
+                Reject(
+                    r.source_uri,
+                    f"validate_{stage}",
+                    failure[0],
+                    failure[1],
+                    r.input_hash,
+                    getattr(r, "size_bytes", None),
+                )
             )
     return kept, rejects
 
@@ -113,18 +120,35 @@ def ingest_task(files: Sequence[InputFile], ledger: dict, settings: Settings, va
             unchanged += 1
             continue
         if f.size_bytes > settings.max_input_bytes:
-            rejects.append(Reject(f.source_uri, INGEST, "too_large",
-                                  f"{f.size_bytes} bytes is over the limit of "
-                                  f"{settings.max_input_bytes}", "", f.size_bytes))
+            rejects.append(
+                Reject(
+                    f.source_uri,
+                    INGEST,
+                    "too_large",
+                    f"{f.size_bytes} bytes is over the limit of {settings.max_input_bytes}",
+                    "",
+                    f.size_bytes,
+                )
+            )
             continue
         try:
             data = f.path.read_bytes()
         except OSError as exc:
-            rejects.append(Reject(f.source_uri, INGEST, "unreadable",
-                                  f"{type(exc).__name__}: {exc}", "", f.size_bytes))
+            rejects.append(
+                Reject(
+                    f.source_uri,
+                    INGEST,
+                    "unreadable",
+                    f"{type(exc).__name__}: {exc}",
+                    "",
+                    f.size_bytes,
+                )
+            )
             continue
         result = ingest_bytes(
-            f.source_uri, data, modified_at=f.modified_at,
+            f.source_uri,
+            data,
+            modified_at=f.modified_at,
             max_input_bytes=settings.max_input_bytes,
             max_decompressed_bytes=settings.max_decompressed_bytes,
         )
@@ -166,21 +190,35 @@ def _article_stage_schema() -> pa.Schema:
 @task(name="stage", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
 def stage_task(result: BatchResult, *, lake_dir: Path, run_id: str, at: datetime, part: int):
     """Write a batch's article, caption and quarantine rows as staged Parquet parts."""
-    rows = [
-        {**row, "ingested_at": at, "run_id": run_id} for row in article_rows(result.articles)
-    ]
+    rows = [{**row, "ingested_at": at, "run_id": run_id} for row in article_rows(result.articles)]
     lake.write_part(lake_dir, run_id, ARTICLES, lake.to_arrow(ARTICLES.schema, rows), part)
-    lake.write_part(lake_dir, run_id, CAPTIONS,
-                    lake.to_arrow(CAPTIONS.schema, caption_rows(result.articles, run_id)), part)
-    lake.write_part(lake_dir, run_id, QUARANTINE,
-                    lake.to_arrow(QUARANTINE.schema, quarantine_rows(result.rejects, run_id, at)),
-                    part)
+    lake.write_part(
+        lake_dir,
+        run_id,
+        CAPTIONS,
+        lake.to_arrow(CAPTIONS.schema, caption_rows(result.articles, run_id)),
+        part,
+    )
+    lake.write_part(
+        lake_dir,
+        run_id,
+        QUARANTINE,
+        lake.to_arrow(QUARANTINE.schema, quarantine_rows(result.rejects, run_id, at)),
+        part,
+    )
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish_task(con, summary: RunSummary, settings: Settings, validator: Validator,
-                 reports: list[StageReport], inputs: list[dict], at: datetime,
-                 clock: float) -> RunSummary:
+def publish_task(
+    con,
+    summary: RunSummary,
+    settings: Settings,
+    validator: Validator,
+    reports: list[StageReport],
+    inputs: list[dict],
+    at: datetime,
+    clock: float,
+) -> RunSummary:
     """Merge the run's Parquet into DuckDB in one transaction, re-validated before commit."""
     lake_dir, run_id = settings.lake_dir, summary.run_id
     lake.write_part(lake_dir, run_id, INPUTS, lake.to_arrow(INPUTS.schema, inputs), 0)
@@ -190,9 +228,7 @@ def publish_task(con, summary: RunSummary, settings: Settings, validator: Valida
             added = duck.merge_parquet(con, table, lake.staged_files(lake_dir, run_id, table))
             if table is ARTICLES:
                 summary.articles_loaded = added
-        frame = con.execute(
-            f"select {', '.join(WAREHOUSE_FRAME.names)} from articles"
-        ).df()
+        frame = con.execute(f"select {', '.join(WAREHOUSE_FRAME.names)} from articles").df()
         final = validator.validate("warehouse", frame, key="article_id")
         reports = [*reports, final]
         if final.batch_failures:
@@ -218,9 +254,15 @@ def input_rows(result: BatchResult, files: dict[str, InputFile], run_id: str) ->
     outcomes += [(a.source_uri, a.input_hash, "duplicate", a.article_id) for a in result.copies]
     outcomes += [(r.source_uri, r.input_hash or "", "quarantined", None) for r in result.rejects]
     return [
-        {"source_uri": uri, "input_hash": digest, "size_bytes": files[uri].size_bytes,
-         "modified_at": files[uri].modified_at, "outcome": outcome, "article_id": article_id,
-         "run_id": run_id}
+        {
+            "source_uri": uri,
+            "input_hash": digest,
+            "size_bytes": files[uri].size_bytes,
+            "modified_at": files[uri].modified_at,
+            "outcome": outcome,
+            "article_id": article_id,
+            "run_id": run_id,
+        }
         for uri, digest, outcome, article_id in outcomes
     ]
 
@@ -244,7 +286,9 @@ def _record_run(con, s: RunSummary, settings: Settings, reports, at: datetime) -
     finished = datetime.now(UTC)
     run_row = {
         **{k: getattr(s, k) for k in PIPELINE_RUNS.schema.names if hasattr(s, k)},
-        "started_at": at, "finished_at": finished, "source": settings.source,
+        "started_at": at,
+        "finished_at": finished,
+        "source": settings.source,
     }
     quality = [{**r, "run_id": s.run_id, "checked_at": finished} for r in results]
     lake_dir = settings.lake_dir
@@ -262,8 +306,12 @@ def newsetl_flow(
     max_input_bytes: int | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline over a source into a DuckDB warehouse; returns the run summary."""
-    base = Settings(source=source, warehouse=Path(warehouse),
-                    lake=Path(lake_dir) if lake_dir else None, batch_size=batch_size)
+    base = Settings(
+        source=source,
+        warehouse=Path(warehouse),
+        lake=Path(lake_dir) if lake_dir else None,
+        batch_size=batch_size,
+    )
     settings = replace(base, max_input_bytes=max_input_bytes or base.max_input_bytes)
     return run_pipeline(settings).as_dict()
 
@@ -273,8 +321,11 @@ def run_pipeline(settings: Settings) -> RunSummary:
     clock = time.monotonic()
     at = datetime.now(UTC)
     summary = RunSummary(
-        run_id=new_run_id(at), status="running", source=settings.source,
-        warehouse=str(settings.warehouse), lake=str(settings.lake_dir),
+        run_id=new_run_id(at),
+        status="running",
+        source=settings.source,
+        warehouse=str(settings.warehouse),
+        lake=str(settings.lake_dir),
     )
     files, summary.inputs_ignored = discover(settings.source)
     summary.inputs_seen = len(files)
@@ -287,8 +338,9 @@ def run_pipeline(settings: Settings) -> RunSummary:
         reasons: Counter[str] = Counter()
         inputs: list[dict] = []
         for part, batch in enumerate(chunks(files, settings.batch_size)):
-            raws, rejects, unchanged, r1 = ingest_task(quote(batch), quote(ledger), settings,
-                                                       validator)
+            raws, rejects, unchanged, r1 = ingest_task(
+                quote(batch), quote(ledger), settings, validator
+            )
             docs, rejected, r2 = extract_task(quote(raws), validator)
             rejects += rejected
             articles, rejected, r3 = normalize_task(quote(docs), validator, at)
@@ -297,8 +349,9 @@ def run_pipeline(settings: Settings) -> RunSummary:
             firsts, copies = stages.split_duplicates(articles, known)
             run_ids.update(a.article_id for a in firsts)
             result = BatchResult(firsts, copies, rejects, unchanged, [r1, r2, r3])
-            stage_task(quote(result), lake_dir=settings.lake_dir, run_id=summary.run_id,
-                       at=at, part=part)
+            stage_task(
+                quote(result), lake_dir=settings.lake_dir, run_id=summary.run_id, at=at, part=part
+            )
             inputs += input_rows(result, {f.source_uri: f for f in batch}, summary.run_id)
             summary.inputs_unchanged += unchanged
             summary.duplicates += len(copies)
@@ -306,7 +359,8 @@ def run_pipeline(settings: Settings) -> RunSummary:
             reasons.update(f"{r.stage}/{r.reason}" for r in rejects)
             reports += result.reports
         summary.quarantine_reasons = dict(reasons.most_common())
-        return publish_task(con, summary, settings, validator, quote(reports), quote(inputs), at,
-                            clock)
+        return publish_task(
+            con, summary, settings, validator, quote(reports), quote(inputs), at, clock
+        )
     finally:
         con.close()

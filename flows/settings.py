@@ -18,6 +18,8 @@ def prefect_defaults() -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_HOME", str(Path.home() / ".prefect"))
+    # The run summary says what happened; Prefect's per-task lines would bury it.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,8 +26,10 @@ SEEDS = {
     "seeds/000_f821f3d7de1c528f.txt": {
         "title": "Putin bekräftar resa till Peking nästa månad",
         "language": "sv",
-        "contains": ["Denna vecka har Kinas toppdiplomat Wang Yi",
-                     "Putin ses mingla med dussintals statschefer"],
+        "contains": [
+            "Denna vecka har Kinas toppdiplomat Wang Yi",
+            "Putin ses mingla med dussintals statschefer",
+        ],
         "absent": ["Bild: Kremlin.ru", "Wikimedia Commons"],
         "caption_credit": "Kremlin.ru",
     },
@@ -35,41 +37,59 @@ SEEDS = {
         "title": "Wang Yi meets Putin in sign of deepening China-Russia ties",
         "language": "en",
         "publisher": "Al Jazeera",
-        "contains": ["The warmth of Russia’s and China’s relationship",
-                     "using military means"],
+        "contains": ["The warmth of Russia’s and China’s relationship", "using military means"],
         "absent": ["Source: Al Jazeera", "Alexander Nemenov/Pool Photo"],
     },
     "seeds/002_e72dd647d0b7a6a1.txt": {
         "title": "Russia’s Lavrov, China’s Wang hail cooperation ahead of Putin’s expected "
-                 "visit to Beijing",
+        "visit to Beijing",
         "language": "en",
-        "contains": ["Top Russian and Chinese diplomats discussed",
-                     "supply Moscow with munitions for its war in Ukraine"],
+        "contains": [
+            "Top Russian and Chinese diplomats discussed",
+            "supply Moscow with munitions for its war in Ukraine",
+        ],
         "absent": ["Skip to content", "Subscribe to CNN Meanwhile in China"],
     },
     "seeds/003_f0604eb540a79818.txt": {
         "title": "Russia and China mark a “new era” with a meeting between Putin and Xi "
-                 "Jinping in Moscow",
+        "Jinping in Moscow",
         "language": "en",
         "publisher": "Elcomercio",
-        "contains": ["Vladimir Putin and its Chinese counterpart",
-                     "Military and technical cooperation"],
-        "absent": ["Skip to content", "READ ALSO", "LOOK HERE", "Share this article",
-                   "most popular", ".jpg", "Source: Elcomercio"],
+        "contains": [
+            "Vladimir Putin and its Chinese counterpart",
+            "Military and technical cooperation",
+        ],
+        "absent": [
+            "Skip to content",
+            "READ ALSO",
+            "LOOK HERE",
+            "Share this article",
+            "most popular",
+            ".jpg",
+            "Source: Elcomercio",
+        ],
     },
     "seeds/004_2fac41272dd3c322.txt": {
         "title": "Putin and China’s top diplomat pledged to boost ties ahead of the "
-                 "anniversary of the Ukraine war",
+        "anniversary of the Ukraine war",
         "language": "en",
         "publisher": "CNN",
         "host_site": "Westside People",
         "page_date": "2024-07-13",
         "published_at": None,
         "contributors": ["Anna Chernova"],
-        "contains": ["Russian President Vladimir Putin said relations",
-                     "Concerns about the role of China"],
-        "absent": ["(CNN)", "See also", "Westside People", "Complete News World",
-                   "July 13, 2024", "contributed to this report"],
+        "contains": [
+            "Russian President Vladimir Putin said relations",
+            "Concerns about the role of China",
+        ],
+        "absent": [
+            "(CNN)",
+            "See also",
+            "Westside People",
+            "Complete News World",
+            "July 13, 2024",
+            "contributed to this report",
+        ],
     },
 }
 
@@ -77,22 +97,28 @@ SEEDS = {
 PAGES = {
     "html/0031.html.gz": {
         "title": "7 On Your Side: NJ moving company under federal investigation",
-        "authors": ["Nina Pineda"], "published": "2025-11-14",
-        "contains": ["A 7 On Your Side consumer investigation involving a Fairfield, New "
-                     "Jersey moving company has led to more customers"],
+        "authors": ["Nina Pineda"],
+        "published": "2025-11-14",
+        "contains": [
+            "A 7 On Your Side consumer investigation involving a Fairfield, New "
+            "Jersey moving company has led to more customers"
+        ],
         "absent": ["SHARE YOUR STORY", "AccuWeather: Cold breeze, sun to start"],
     },
     "html/0161.html.gz": {
         "title": "Plumbers are training as substitute teachers so full time teachers can "
-                 "protest a bill",
-        "authors": ["Sergio Martínez-Beltrán"], "published": "2023-10-17", "publisher": "NPR",
+        "protest a bill",
+        "authors": ["Sergio Martínez-Beltrán"],
+        "published": "2023-10-17",
+        "publisher": "NPR",
         "contains": ["A bill, if passed, would allow parents to use taxpayer dollars"],
         "absent": ["NPR Shop", "Skip to main content"],
     },
     "html/0221.html.gz": {
         "title": "Employers drop coverage for weight loss drugs as pharma’s direct-to-consumer "
-                 "programs grow",
-        "authors": ["Elaine Chen"], "published": "2025-12-18",
+        "programs grow",
+        "authors": ["Elaine Chen"],
+        "published": "2025-12-18",
         "contains": ["When HCA Healthcare, one of the largest hospital systems"],
         "absent": ["This article is exclusive to STAT+ subscribers", "Log In"],
     },
@@ -104,14 +130,16 @@ PAGES = {
     },
     "html/0480.html.gz": {
         "title": "Enterprises pivot to smaller, measurable AI projects by 2026",
-        "authors": ["Shannon Williams"], "published": "2025-12-19",
+        "authors": ["Shannon Williams"],
+        "published": "2025-12-19",
         "contains": ["Tilbrook expects boards and technology leaders to favour limited-scope"],
         "absent": ["Follow us on LinkedIn"],
     },
     "html/4560.html.gz": {
-        "title": "Daily meditation may work as well as a popular drug to calm anxiety, "
-                 "study finds",
-        "authors": ["April Fulton"], "published": "2022-11-09", "publisher": "NPR",
+        "title": "Daily meditation may work as well as a popular drug to calm anxiety, study finds",
+        "authors": ["April Fulton"],
+        "published": "2022-11-09",
+        "publisher": "NPR",
         "contains": ["Meditation is a well known method of calming anxiety"],
         "absent": ["Newsletters"],
     },
@@ -120,8 +148,9 @@ PAGES = {
 
 def process(relative: str) -> Article:
     path = SAMPLES / relative
-    raw = ingest_bytes(relative, path.read_bytes(), max_input_bytes=2**25,
-                       max_decompressed_bytes=2**27)
+    raw = ingest_bytes(
+        relative, path.read_bytes(), max_input_bytes=2**25, max_decompressed_bytes=2**27
+    )
     extracted = extract_document(raw)
     return normalize_document(extracted, now=NOW)
 
@@ -139,7 +168,8 @@ KNOWN_RESIDUE = {"html/0031.html.gz", "html/0221.html.gz"}
     "name",
     [
         pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="residual promo block"))
-        if n in KNOWN_RESIDUE else n
+        if n in KNOWN_RESIDUE
+        else n
         for n in [*SEEDS, *PAGES]
     ],
 )
@@ -181,9 +211,13 @@ def test_page_metadata(articles, name):
 
 def _snapshot(article: Article) -> dict:
     return {
-        "title": article.title, "subtitle": article.subtitle, "language": article.language,
-        "publisher": article.publisher, "host_site": article.host_site,
-        "authors": article.authors, "contributors": article.contributors,
+        "title": article.title,
+        "subtitle": article.subtitle,
+        "language": article.language,
+        "publisher": article.publisher,
+        "host_site": article.host_site,
+        "authors": article.authors,
+        "contributors": article.contributors,
         "published_at": article.published_at.isoformat() if article.published_at else None,
         "published_at_source": article.published_at_source,
         "page_date": article.page_date.isoformat() if article.page_date else None,

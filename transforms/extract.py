@@ -6,7 +6,6 @@ import re
 
 import trafilatura
 
-from transforms.metadata import detect_language
 from transforms.records import ExtractedDocument, RawDocument, Reject
 from transforms.textdump import clean_text_dump
 
@@ -55,8 +54,9 @@ def extract_html(raw: RawDocument) -> ExtractedDocument:
 
 def extract_text_dump(raw: RawDocument) -> ExtractedDocument:
     """Title, body, captions and attributions of a plain-text page dump."""
-    language = detect_language(raw.text[:20_000])
-    parts = clean_text_dump(raw.text, language)
+    # The cleaner picks its stopword list from the page itself; language is detected once,
+    # on the clean text, by the normalizer.
+    parts = clean_text_dump(raw.text)
     date_claims = [("line", line, "text") for line in parts.date_lines]
     return ExtractedDocument(
         source_uri=raw.source_uri,
@@ -73,7 +73,6 @@ def extract_text_dump(raw: RawDocument) -> ExtractedDocument:
         byline=parts.byline,
         date_claims=date_claims,
         page_date=parts.page_date,
-        language_hint=language,
     )
 
 
@@ -86,8 +85,11 @@ def extract_document(raw: RawDocument) -> ExtractedDocument | Reject:
     extracted = extract_html(raw) if raw.input_format == "html" else extract_text_dump(raw)
     if not any(p.strip() for p in extracted.paragraphs):
         return Reject(
-            raw.source_uri, STAGE, "no_text",
+            raw.source_uri,
+            STAGE,
+            "no_text",
             f"the {raw.input_format} extractor found no article text",
-            raw.input_hash, raw.size_bytes,
+            raw.input_hash,
+            raw.size_bytes,
         )
     return extracted

@@ -63,7 +63,7 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str] | None:
-    """Decode to (text, encoding): BOM first, then strict UTF-8, then detection; None if none fits."""
+    """Decode to (text, encoding): BOM, then strict UTF-8, then detection; None if none fits."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:

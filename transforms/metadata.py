@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import dateparser
 import py3langid
+from dateparser.languages.loader import default_loader
 from tld import get_fld
 
 # --- titles -----------------------------------------------------------------------------
@@ -337,6 +338,9 @@ _DOTTED_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _YEAR_RE = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _NUMBER_RE = re.compile(r"\d+")
 _MAX_DATE_CHARS = 100
+# Language codes dateparser can be told to read dates in.
+DATE_LANGUAGES = frozenset(default_loader.get_locale_map())
+
 _DATEPARSER_SETTINGS = {
     "RETURN_AS_TIMEZONE_AWARE": True,
     "TIMEZONE": "UTC",
@@ -414,7 +418,12 @@ _DATE_LABEL_RE = re.compile(
 )
 
 
-def parse_date_line(line: str, *, not_after: datetime | None = None) -> tuple[str, datetime] | None:
+def parse_date_line(
+    line: str,
+    *,
+    languages: Sequence[str] | None = None,
+    not_after: datetime | None = None,
+) -> tuple[str, datetime] | None:
     """("updated" | "published", UTC datetime) from a labelled or bare date line; None if none."""
     text = " ".join(line.split())
     kind = "published"
@@ -422,7 +431,7 @@ def parse_date_line(line: str, *, not_after: datetime | None = None) -> tuple[st
     if label:
         kind = "updated" if label.group("updated") else "published"
         text = text[label.end() :]
-    parsed = parse_date(text, not_after=not_after)
+    parsed = parse_date(text, languages=languages, not_after=not_after)
     return (kind, parsed) if parsed else None
 
 

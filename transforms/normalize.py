@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from transforms.metadata import (
+    DATE_LANGUAGES,
     clean_title,
     detect_language,
     parse_authors,
@@ -32,16 +33,27 @@ def article_id_for(title: str | None, text: str) -> str:
     return digest[:20]
 
 
-def _dates(doc: ExtractedDocument, now: datetime) -> tuple:
+def _date_languages(language: str | None) -> list[str] | None:
+    """Languages to read dates in: the article's own and English, which pages mix in.
+
+    Naming them spares dateparser trying every locale; None (all) when the language is one
+    dateparser does not know.
+    """
+    if language is None or language not in DATE_LANGUAGES:
+        return None
+    return sorted({language, "en"})
+
+
+def _dates(doc: ExtractedDocument, now: datetime, languages: list[str] | None) -> tuple:
     published = published_source = updated = None
     for kind, text, source in doc.date_claims:
         if kind == "line":
-            parsed = parse_date_line(text, not_after=now)
+            parsed = parse_date_line(text, languages=languages, not_after=now)
             if parsed is None:
                 continue
             kind, when = parsed
         else:
-            when = parse_date(text, not_after=now)
+            when = parse_date(text, languages=languages, not_after=now)
             if when is None:
                 continue
         if kind == "updated":
@@ -85,13 +97,17 @@ def normalize_document(doc: ExtractedDocument, *, now: datetime) -> Article:
     site = site_from_url(doc.url)
     site_names = [*doc.site_names, *([site] if site else [])]
     title = clean_title(doc.title, site_names)
-    published_at, published_source, updated_at = _dates(doc, now)
-    page_day = parse_date(doc.page_date, not_after=now) if doc.page_date else None
+    language = detect_language(text)
+    languages = _date_languages(language)
+    published_at, published_source, updated_at = _dates(doc, now, languages)
+    page_day = parse_date(doc.page_date, languages=languages, not_after=now)
 
     attributed = publisher_from_attributions(doc.attributions)
     served_by = doc.site_names[0] if doc.site_names else site
     publisher = attributed or served_by
-    host_site = served_by if attributed and served_by and _fold(served_by) != _fold(attributed) else None
+    host_site = (
+        served_by if attributed and served_by and _fold(served_by) != _fold(attributed) else None
+    )
 
     return Article(
         article_id=article_id_for(title, text),
@@ -101,7 +117,7 @@ def normalize_document(doc: ExtractedDocument, *, now: datetime) -> Article:
         title=title,
         subtitle=_standfirst(doc.subtitle, text),
         text=text,
-        language=detect_language(text) or doc.language_hint,
+        language=language,
         published_at=published_at,
         published_at_source=published_source,
         updated_at=updated_at,

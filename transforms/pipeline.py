@@ -24,8 +24,12 @@ def run_stage(
             result = fn(item)
         except Exception as exc:  # one bad record must never stop the batch
             result = Reject(
-                item.source_uri, stage, f"{stage}_error", f"{type(exc).__name__}: {exc}",
-                item.input_hash, getattr(item, "size_bytes", None),
+                item.source_uri,
+                stage,
+                f"{stage}_error",
+                f"{type(exc).__name__}: {exc}",
+                item.input_hash,
+                getattr(item, "size_bytes", None),
             )
         (rejects if isinstance(result, Reject) else kept).append(result)
     return kept, rejects

@@ -48,10 +48,10 @@ class ExtractedDocument:
     site_names: list[str] = field(default_factory=list)
     url: str | None = None
     byline: str | None = None
-    # (kind, text, source): kind is "published" or "updated"; source is meta, byline or text.
+    # (kind, text, source): kind is "published", "updated" or "line" (a date line whose label
+    # tells which); source is meta or text.
     date_claims: list[tuple[str, str, str]] = field(default_factory=list)
     page_date: str | None = None
-    language_hint: str | None = None
 
 
 @dataclass(slots=True)

@@ -38,11 +38,15 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def duck_type(arrow_type: pa.DataType) -> str:
+    """DuckDB type name of a declared Arrow type."""
+    return _DUCK_TYPES[arrow_type]
+
+
 def create_table_sql(table: Table) -> str:
     """CREATE TABLE IF NOT EXISTS statement for a declared table."""
     columns = ",\n    ".join(
-        f"{f.name} {_DUCK_TYPES[f.type]}{'' if f.nullable else ' not null'}"
-        for f in table.schema
+        f"{f.name} {duck_type(f.type)}{'' if f.nullable else ' not null'}" for f in table.schema
     )
     return f"create table if not exists {table.name} (\n    {columns}\n)"
 

@@ -1,4 +1,4 @@
-"""The warehouse tables, declared once: Parquet, DuckDB DDL, comments and suites derive from here."""
+"""The warehouse tables, declared once: Parquet, DDL, comments and suites derive from here."""
 
 from __future__ import annotations
 
@@ -32,29 +32,53 @@ ARTICLES = Table(
     key=("article_id",),
     schema=pa.schema(
         [
-            _col("article_id", pa.string(), "Stable id derived from the title and clean text.",
-                 nullable=False),
-            _col("source_uri", pa.string(), "Input file the article was first loaded from.",
-                 nullable=False),
+            _col(
+                "article_id",
+                pa.string(),
+                "Stable id derived from the title and clean text.",
+                nullable=False,
+            ),
+            _col(
+                "source_uri",
+                pa.string(),
+                "Input file the article was first loaded from.",
+                nullable=False,
+            ),
             _col("url", pa.string(), "Canonical URL of the article when the page states one."),
             _col("title", pa.string(), "Headline, printed once, without site-name affixes."),
             _col("subtitle", pa.string(), "Standfirst or dek under the headline."),
-            _col("text", pa.string(), "Clean body text; paragraphs separated by a blank line.",
-                 nullable=False),
+            _col(
+                "text",
+                pa.string(),
+                "Clean body text; paragraphs separated by a blank line.",
+                nullable=False,
+            ),
             _col("language", pa.string(), "ISO 639-1 language code of the body text."),
             _col("published_at", UTC_TS, "Publication time (UTC); null when unknown."),
-            _col("published_at_source", pa.string(),
-                 "Where published_at came from: meta, byline, dateline, url or text."),
+            _col(
+                "published_at_source",
+                pa.string(),
+                "Where published_at came from: meta (page metadata) or text (a date line).",
+            ),
             _col("updated_at", UTC_TS, "Last update time stated by the page (UTC)."),
-            _col("page_date", pa.date32(),
-                 "Date printed in the page header (not the article's own date)."),
-            _col("authors", pa.list_(pa.string()), "Person names of the authors.",
-                 nullable=False),
-            _col("contributors", pa.list_(pa.string()),
-                 "People credited as contributing to the report.", nullable=False),
+            _col(
+                "page_date",
+                pa.date32(),
+                "Date printed in the page header (not the article's own date).",
+            ),
+            _col("authors", pa.list_(pa.string()), "Person names of the authors.", nullable=False),
+            _col(
+                "contributors",
+                pa.list_(pa.string()),
+                "People credited as contributing to the report.",
+                nullable=False,
+            ),
             _col("publisher", pa.string(), "Who wrote the story, e.g. CNN."),
-            _col("host_site", pa.string(),
-                 "Site that served this copy when it differs from the publisher."),
+            _col(
+                "host_site",
+                pa.string(),
+                "Site that served this copy when it differs from the publisher.",
+            ),
             _col("word_count", pa.int32(), "Words in text.", nullable=False),
             _col("content_hash", pa.string(), "SHA-256 of the clean text.", nullable=False),
             _col("input_format", pa.string(), "Input format: html or text.", nullable=False),
@@ -71,10 +95,15 @@ CAPTIONS = Table(
     schema=pa.schema(
         [
             _col("article_id", pa.string(), "Article the caption belongs to.", nullable=False),
-            _col("position", pa.int32(), "Order of the caption in the article, from 0.",
-                 nullable=False),
-            _col("caption", pa.string(), "Caption text as printed, credit removed.",
-                 nullable=False),
+            _col(
+                "position",
+                pa.int32(),
+                "Order of the caption in the article, from 0.",
+                nullable=False,
+            ),
+            _col(
+                "caption", pa.string(), "Caption text as printed, credit removed.", nullable=False
+            ),
             _col("credit", pa.string(), "Photo credit, e.g. 'AP Photo/Jane Doe'."),
             _col("run_id", pa.string(), "Run that loaded the row.", nullable=False),
         ]
@@ -89,10 +118,19 @@ QUARANTINE = Table(
         [
             _col("source_uri", pa.string(), "Input file that was rejected.", nullable=False),
             _col("input_hash", pa.string(), "SHA-256 of the input's bytes (empty if unread)."),
-            _col("stage", pa.string(), "Stage that rejected it: ingest, extract, normalize, "
-                 "validate_raw, validate_extracted, validate_articles.", nullable=False),
-            _col("reason", pa.string(), "snake_case reason, e.g. empty_file, too_large.",
-                 nullable=False),
+            _col(
+                "stage",
+                pa.string(),
+                "Stage that rejected it: ingest, extract, normalize, "
+                "validate_raw, validate_extracted, validate_articles.",
+                nullable=False,
+            ),
+            _col(
+                "reason",
+                pa.string(),
+                "snake_case reason, e.g. empty_file, too_large.",
+                nullable=False,
+            ),
             _col("detail", pa.string(), "Human-readable detail: the limit, the exception."),
             _col("size_bytes", pa.int64(), "Size of the input in bytes."),
             _col("run_id", pa.string(), "Run that quarantined it.", nullable=False),
@@ -113,8 +151,7 @@ INPUTS = Table(
             _col("modified_at", UTC_TS, "File modification time when read."),
             _col("outcome", pa.string(), "loaded, duplicate or quarantined.", nullable=False),
             _col("article_id", pa.string(), "Article the input became (loaded or duplicate)."),
-            _col("run_id", pa.string(), "Run that first processed this version.",
-                 nullable=False),
+            _col("run_id", pa.string(), "Run that first processed this version.", nullable=False),
         ]
     ),
 )
@@ -125,22 +162,36 @@ PIPELINE_RUNS = Table(
     key=("run_id",),
     schema=pa.schema(
         [
-            _col("run_id", pa.string(), "Run id (UTC start time plus a random suffix).",
-                 nullable=False),
+            _col(
+                "run_id",
+                pa.string(),
+                "Run id (UTC start time plus a random suffix).",
+                nullable=False,
+            ),
             _col("started_at", UTC_TS, "Start of the run.", nullable=False),
             _col("finished_at", UTC_TS, "End of the run.", nullable=False),
             _col("status", pa.string(), "success, no_op or failed.", nullable=False),
-            _col("source", pa.string(), "Source the run read (folder, glob or file).",
-                 nullable=False),
+            _col(
+                "source", pa.string(), "Source the run read (folder, glob or file).", nullable=False
+            ),
             _col("inputs_seen", pa.int64(), "Input files discovered.", nullable=False),
-            _col("inputs_unchanged", pa.int64(), "Inputs skipped as already processed.",
-                 nullable=False),
+            _col(
+                "inputs_unchanged",
+                pa.int64(),
+                "Inputs skipped as already processed.",
+                nullable=False,
+            ),
             _col("articles_loaded", pa.int64(), "New rows added to articles.", nullable=False),
-            _col("duplicates", pa.int64(), "Inputs whose article was already known.",
-                 nullable=False),
+            _col(
+                "duplicates", pa.int64(), "Inputs whose article was already known.", nullable=False
+            ),
             _col("quarantined", pa.int64(), "Inputs sent to quarantine.", nullable=False),
-            _col("expectations_failed", pa.int64(), "Failed expectations across all stages.",
-                 nullable=False),
+            _col(
+                "expectations_failed",
+                pa.int64(),
+                "Failed expectations across all stages.",
+                nullable=False,
+            ),
             _col("seconds", pa.float64(), "Wall-clock duration of the run.", nullable=False),
             _col("error", pa.string(), "Why the run failed; null on success."),
         ]
@@ -154,16 +205,27 @@ QUALITY_RESULTS = Table(
     schema=pa.schema(
         [
             _col("run_id", pa.string(), "Run the validation belongs to.", nullable=False),
-            _col("stage", pa.string(), "Validated stage: raw, extracted, articles, warehouse.",
-                 nullable=False),
+            _col(
+                "stage",
+                pa.string(),
+                "Validated stage: raw, extracted, articles, warehouse.",
+                nullable=False,
+            ),
             _col("suite", pa.string(), "Great Expectations suite name.", nullable=False),
             _col("expectation", pa.string(), "Expectation type.", nullable=False),
-            _col("column_name", pa.string(), "Column checked; empty for table-level checks.",
-                 nullable=False),
-            _col("scope", pa.string(), "record (failures quarantined) or batch (blocks publish).",
-                 nullable=False),
-            _col("success", pa.bool_(), "Whether every batch met the expectation.",
-                 nullable=False),
+            _col(
+                "column_name",
+                pa.string(),
+                "Column checked; empty for table-level checks.",
+                nullable=False,
+            ),
+            _col(
+                "scope",
+                pa.string(),
+                "record (failures quarantined) or batch (blocks publish).",
+                nullable=False,
+            ),
+            _col("success", pa.bool_(), "Whether every batch met the expectation.", nullable=False),
             _col("element_count", pa.int64(), "Rows checked."),
             _col("unexpected_count", pa.int64(), "Rows that failed."),
             _col("observed_value", pa.string(), "Observed value for table-level checks."),

@@ -35,15 +35,24 @@ def test_batch_failures_block_and_are_reported(validator):
 def test_articles_suite_checks_words_dates_and_language(validator):
     frame = pd.DataFrame(
         {
-            "article_id": ["1", "2", "3"], "source_uri": ["a", "b", "c"],
-            "url": [None] * 3, "title": ["t", None, "t"], "subtitle": [None] * 3,
+            "article_id": ["1", "2", "3"],
+            "source_uri": ["a", "b", "c"],
+            "url": [None] * 3,
+            "title": ["t", None, "t"],
+            "subtitle": [None] * 3,
             "text": ["one two three", "one two three", "one"],
             "language": ["en", "english", "sv"],
             "published_at": pd.to_datetime(["2020-01-01", "2030-01-01", None], utc=True),
-            "published_at_source": ["meta", "meta", None], "updated_at": pd.NaT,
-            "page_date": [None] * 3, "authors": [[], [], []], "contributors": [[], [], []],
-            "publisher": [None] * 3, "host_site": [None] * 3, "word_count": [3, 3, 1],
-            "content_hash": ["x", "y", "z"], "input_format": ["text"] * 3,
+            "published_at_source": ["meta", "meta", None],
+            "updated_at": pd.NaT,
+            "page_date": [None] * 3,
+            "authors": [[], [], []],
+            "contributors": [[], [], []],
+            "publisher": [None] * 3,
+            "host_site": [None] * 3,
+            "word_count": [3, 3, 1],
+            "content_hash": ["x", "y", "z"],
+            "input_format": ["text"] * 3,
         }
     )
     report = validator.validate("articles", frame)
@@ -65,4 +74,7 @@ def test_merge_results_sums_batches(validator):
     merged = {(r["expectation"], r["column_name"]): r for r in merge_results([one, two])}
     between = merged[("expect_column_values_to_be_between", "text_chars")]
     assert (between["element_count"], between["unexpected_count"], between["success"]) == (
-        2, 1, False)
+        2,
+        1,
+        False,
+    )

@@ -10,26 +10,61 @@ from warehouse import duck
 def warehouse(tmp_path):
     path = tmp_path / "w.duckdb"
     con = duck.connect(path)
-    con.execute("insert into pipeline_runs values ('r1', now(), now(), 'success', '/in', 1, 0, 1,"
-                " 0, 0, 0, 1.5, null)")
+    con.execute(
+        "insert into pipeline_runs values ('r1', now(), now(), 'success', '/in', 1, 0, 1,"
+        " 0, 0, 0, 1.5, null)"
+    )
     con.close()
     return path
 
 
 def test_sql_prints_csv_and_json(warehouse, capsys):
-    assert main(["sql", "select run_id, status from pipeline_runs", "--warehouse",
-                 str(warehouse), "--format", "csv"]) == 0
+    assert (
+        main(
+            [
+                "sql",
+                "select run_id, status from pipeline_runs",
+                "--warehouse",
+                str(warehouse),
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.splitlines() == ["run_id,status", "r1,success"]
-    assert main(["sql", "select run_id, seconds from pipeline_runs", "--warehouse",
-                 str(warehouse), "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "sql",
+                "select run_id, seconds from pipeline_runs",
+                "--warehouse",
+                str(warehouse),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out) == {"run_id": "r1", "seconds": 1.5}
 
 
 def test_sql_is_read_only_by_default(warehouse, capsys):
     assert main(["sql", "delete from pipeline_runs", "--warehouse", str(warehouse)]) == 2
     assert "read-only" in capsys.readouterr().err
-    assert main(["sql", "select count(*) as n from pipeline_runs", "--warehouse",
-                 str(warehouse), "--format", "csv"]) == 0
+    assert (
+        main(
+            [
+                "sql",
+                "select count(*) as n from pipeline_runs",
+                "--warehouse",
+                str(warehouse),
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.splitlines()[1] == "1"
 
 

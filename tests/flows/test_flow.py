@@ -11,6 +11,7 @@ import pytest
 from flows.cli import main
 from flows.pipeline import newsetl_flow
 from tests.conftest import SAMPLES
+from tests.test_readme import readme_sql_examples
 
 pytestmark = pytest.mark.flow
 
@@ -43,14 +44,18 @@ def landing(tmp_path):
 
 
 def run(landing, warehouse):
-    return newsetl_flow(source=str(landing), warehouse=str(warehouse),
-                        max_input_bytes=500_000)
+    return newsetl_flow(source=str(landing), warehouse=str(warehouse), max_input_bytes=500_000)
 
 
 def table_digest(con, table):
-    return con.execute(f"select count(*), sum(hash(columns(*))) from (select * exclude (run_id, "
-                       f"ingested_at) from {table})").fetchone() if table == "articles" else \
-        con.execute(f"select count(*) from {table}").fetchone()
+    return (
+        con.execute(
+            f"select count(*), sum(hash(columns(*))) from (select * exclude (run_id, "
+            f"ingested_at) from {table})"
+        ).fetchone()
+        if table == "articles"
+        else con.execute(f"select count(*) from {table}").fetchone()
+    )
 
 
 def test_flow_loads_quarantines_and_is_idempotent(prefect_server, landing, tmp_path, capsys):
@@ -63,44 +68,84 @@ def test_flow_loads_quarantines_and_is_idempotent(prefect_server, landing, tmp_p
     assert first["duplicates"] == 1
     assert first["quarantined"] == 3
     assert first["quarantine_reasons"] == {
-        "ingest/binary_file": 1, "ingest/empty_file": 1, "ingest/too_large": 1}
+        "ingest/binary_file": 1,
+        "ingest/empty_file": 1,
+        "ingest/too_large": 1,
+    }
     assert {r["stage"] for r in first["validation"]} == {
-        "raw", "extracted", "articles", "warehouse"}
+        "raw",
+        "extracted",
+        "articles",
+        "warehouse",
+    }
 
     con = duckdb.connect(str(warehouse), read_only=True)
-    quarantined = dict(con.execute(
-        "select regexp_extract(source_uri, '[^/]+$'), reason from quarantine").fetchall())
-    assert quarantined == {"empty.txt": "empty_file", "binary.txt": "binary_file",
-                           "huge.txt": "too_large"}
-    outcomes = dict(con.execute(
-        "select outcome, count(*) from inputs group by all").fetchall())
+    quarantined = dict(
+        con.execute(
+            "select regexp_extract(source_uri, '[^/]+$'), reason from quarantine"
+        ).fetchall()
+    )
+    assert quarantined == {
+        "empty.txt": "empty_file",
+        "binary.txt": "binary_file",
+        "huge.txt": "too_large",
+    }
+    outcomes = dict(con.execute("select outcome, count(*) from inputs group by all").fetchall())
     assert outcomes == {"loaded": 12, "duplicate": 1, "quarantined": 3}
     swedish = con.execute(
-        "select language, title from articles where source_uri like '%latin1%'").fetchone()
+        "select language, title from articles where source_uri like '%latin1%'"
+    ).fetchone()
     assert swedish == ("sv", "Regeringen presenterar ny budget för skolan")
     assert con.execute("select count(*) from quality_results").fetchone()[0] == len(
-        first["validation"])
+        first["validation"]
+    )
     before = {t: table_digest(con, t) for t in ("articles", "captions", "quarantine", "inputs")}
     con.close()
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    results = [con.execute(query).fetchall() for query in readme_sql_examples()]
+    con.close()
+    by_publisher, reprints, quarantine_reasons, _quality_failures, top_authors = results
+    assert by_publisher and quarantine_reasons and top_authors
+    assert (
+        "Putin and China’s top diplomat pledged to boost ties ahead of the anniversary of "
+        "the Ukraine war",
+        "CNN",
+        "Westside People",
+    ) in reprints
 
     lake_articles = ds.dataset(first["lake"] + "/articles", format="parquet").to_table()
     assert lake_articles.num_rows == 12
 
-    assert main(["run", "--source", str(landing), "--warehouse", str(warehouse),
-                 "--max-input-bytes", "500000"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--source",
+                str(landing),
+                "--warehouse",
+                str(warehouse),
+                "--max-input-bytes",
+                "500000",
+            ]
+        )
+        == 0
+    )
     assert "no_op" in capsys.readouterr().out
 
     con = duckdb.connect(str(warehouse), read_only=True)
     after = {t: table_digest(con, t) for t in before}
-    runs = con.execute("select status, inputs_unchanged from pipeline_runs order by started_at"
-                       ).fetchall()
+    runs = con.execute(
+        "select status, inputs_unchanged from pipeline_runs order by started_at"
+    ).fetchall()
     con.close()
     assert after == before
     assert runs == [("success", 0), ("no_op", 16)]
 
 
 def test_changed_input_is_reprocessed_and_copies_across_runs_are_duplicates(
-        prefect_server, landing, tmp_path):
+    prefect_server, landing, tmp_path
+):
     warehouse = tmp_path / "news.duckdb"
     run(landing, warehouse)
     seed = landing / "seeds" / "000_f821f3d7de1c528f.txt"
@@ -108,4 +153,7 @@ def test_changed_input_is_reprocessed_and_copies_across_runs_are_duplicates(
     shutil.copy(landing / "seeds" / "002_e72dd647d0b7a6a1.txt", landing / "late-copy.txt")
     second = run(landing, warehouse)
     assert (second["articles_loaded"], second["duplicates"], second["inputs_unchanged"]) == (
-        1, 1, 15)
+        1,
+        1,
+        15,
+    )

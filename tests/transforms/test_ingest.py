@@ -56,7 +56,7 @@ def test_latin1_text_is_detected_and_decoded():
 
 
 def test_gzip_is_decompressed_and_hash_is_of_the_stored_bytes():
-    data = gzip.compress("<html><body><p>Hello</p></body></html>".encode())
+    data = gzip.compress(b"<html><body><p>Hello</p></body></html>")
     result = ingest("page.html.gz", data)
     assert isinstance(result, RawDocument)
     assert result.input_format == "html"

@@ -11,12 +11,26 @@ AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 def article(article_id: str, **overrides) -> dict:
     row = {
-        "article_id": article_id, "source_uri": f"/in/{article_id}.txt", "url": None,
-        "title": "A title", "subtitle": None, "text": "Body text.", "language": "en",
-        "published_at": AT, "published_at_source": "meta", "updated_at": None,
-        "page_date": None, "authors": ["Jane Doe"], "contributors": [], "publisher": "CNN",
-        "host_site": None, "word_count": 2, "content_hash": "h" + article_id,
-        "input_format": "text", "ingested_at": AT, "run_id": "r1",
+        "article_id": article_id,
+        "source_uri": f"/in/{article_id}.txt",
+        "url": None,
+        "title": "A title",
+        "subtitle": None,
+        "text": "Body text.",
+        "language": "en",
+        "published_at": AT,
+        "published_at_source": "meta",
+        "updated_at": None,
+        "page_date": None,
+        "authors": ["Jane Doe"],
+        "contributors": [],
+        "publisher": "CNN",
+        "host_site": None,
+        "word_count": 2,
+        "content_hash": "h" + article_id,
+        "input_format": "text",
+        "ingested_at": AT,
+        "run_id": "r1",
     }
     return {**row, **overrides}
 
@@ -32,7 +46,8 @@ def test_tables_follow_the_declared_schemas_with_comments(con):
     for table in TABLES:
         columns = con.execute(
             "select column_name, comment from duckdb_columns() where table_name = ? "
-            "order by column_index", [table.name]
+            "order by column_index",
+            [table.name],
         ).fetchall()
         assert [c for c, _ in columns] == table.schema.names
         assert all(comment for _, comment in columns)
@@ -43,9 +58,23 @@ def test_tables_follow_the_declared_schemas_with_comments(con):
 
 
 def test_contract_columns_exist():
-    contract = {"article_id", "source_uri", "url", "title", "subtitle", "text", "language",
-                "published_at", "authors", "publisher", "host_site", "word_count",
-                "content_hash", "ingested_at", "run_id"}
+    contract = {
+        "article_id",
+        "source_uri",
+        "url",
+        "title",
+        "subtitle",
+        "text",
+        "language",
+        "published_at",
+        "authors",
+        "publisher",
+        "host_site",
+        "word_count",
+        "content_hash",
+        "ingested_at",
+        "run_id",
+    }
     assert contract <= set(ARTICLES.schema.names)
 
 
@@ -59,11 +88,13 @@ def test_merging_the_same_parquet_twice_adds_nothing(con, tmp_path):
 
 
 def test_rollback_keeps_the_last_good_state(con, tmp_path):
-    first = lake.write_part(tmp_path / "lake", "r1", ARTICLES,
-                            lake.to_arrow(ARTICLES.schema, [article("a")]), 0)
+    first = lake.write_part(
+        tmp_path / "lake", "r1", ARTICLES, lake.to_arrow(ARTICLES.schema, [article("a")]), 0
+    )
     duck.merge_parquet(con, ARTICLES, [first])
-    second = lake.write_part(tmp_path / "lake", "r2", ARTICLES,
-                             lake.to_arrow(ARTICLES.schema, [article("b")]), 0)
+    second = lake.write_part(
+        tmp_path / "lake", "r2", ARTICLES, lake.to_arrow(ARTICLES.schema, [article("b")]), 0
+    )
     con.execute("begin")
     duck.merge_parquet(con, ARTICLES, [second])
     con.execute("rollback")
@@ -72,10 +103,21 @@ def test_rollback_keeps_the_last_good_state(con, tmp_path):
 
 def test_promote_moves_staged_parts_into_the_lake(tmp_path):
     root = tmp_path / "lake"
-    row = {"run_id": "r1", "started_at": AT, "finished_at": AT, "status": "success",
-           "source": "/in", "inputs_seen": 1, "inputs_unchanged": 0, "articles_loaded": 1,
-           "duplicates": 0, "quarantined": 0, "expectations_failed": 0, "seconds": 1.0,
-           "error": None}
+    row = {
+        "run_id": "r1",
+        "started_at": AT,
+        "finished_at": AT,
+        "status": "success",
+        "source": "/in",
+        "inputs_seen": 1,
+        "inputs_unchanged": 0,
+        "articles_loaded": 1,
+        "duplicates": 0,
+        "quarantined": 0,
+        "expectations_failed": 0,
+        "seconds": 1.0,
+        "error": None,
+    }
     lake.write_part(root, "r1", PIPELINE_RUNS, lake.to_arrow(PIPELINE_RUNS.schema, [row]), 0)
     lake.promote(root, "r1")
     published = root / "pipeline_runs" / "r1" / "part-00000.parquet"
