@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV_VERSION=0.13.9
+# Trust the platform's certificate store (as pip and curl do), also behind TLS-inspecting proxies.
+export UV_SYSTEM_CERTS="${UV_SYSTEM_CERTS:-1}" UV_NATIVE_TLS="${UV_NATIVE_TLS:-1}"
 if command -v uv >/dev/null 2>&1; then
   UV=uv
 else
