@@ -85,7 +85,7 @@ def baseline_one(job: tuple[str, str, str]) -> dict:
     return {"id": doc_id, "text": text, "seconds": time.perf_counter() - t0}
 
 
-def _load_scorer(eval_root: Path):
+def load_scorer(eval_root: Path):
     spec = importlib.util.spec_from_file_location(
         "score_extraction", eval_root / "score_extraction.py"
     )
@@ -94,9 +94,17 @@ def _load_scorer(eval_root: Path):
     return module
 
 
-def _score(scorer, gold: dict, preds: dict, ids: list[str]) -> dict:
+def score(scorer, gold: dict, preds: dict, ids: list[str]) -> dict:
     rows = [scorer.tp_fp_fn(gold[i].get("main_content") or "", preds.get(i, "")) for i in ids]
     return {k: round(v, 4) for k, v in scorer.aggregate(rows).items()}
+
+
+def load_gold(dev: Path) -> dict[str, dict]:
+    """Page id -> its ground_truth record."""
+    return {
+        p.stem: json.loads(p.read_text())["ground_truth"]
+        for p in sorted((dev / "ground-truth").glob("*.json"))
+    }
 
 
 def _metadata_scores(gold: dict, results: dict, ids: list[str]) -> dict:
@@ -165,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    scorer = _load_scorer(args.eval)
+    scorer = load_scorer(args.eval)
     gold = {
         p.stem: json.loads(p.read_text())["ground_truth"]
         for p in sorted((dev / "ground-truth").glob("*.json"))
@@ -188,16 +196,16 @@ def main(argv: list[str] | None = None) -> int:
             s: sum(r["timings"][s] for r in results) for s in ("ingest", "extract", "normalize")
         }
         entry = {
-            "text_all": _score(scorer, gold, preds, ids),
-            "text_even_ids": _score(scorer, gold, preds, even),
-            "text_odd_ids": _score(scorer, gold, preds, odd),
+            "text_all": score(scorer, gold, preds, ids),
+            "text_even_ids": score(scorer, gold, preds, even),
+            "text_odd_ids": score(scorer, gold, preds, odd),
             "metadata": _metadata_scores(gold, by_id, ids),
             "docs_per_s": round(len(ids) / seconds, 1),
             "cpu_ms_per_doc": {s: round(1000 * v / len(ids), 2) for s, v in stage_seconds.items()},
         }
         if not args.no_baselines:
             base, _ = _parallel(baseline_one, jobs, args.workers)
-            entry["baseline_text"] = _score(scorer, gold, {b["id"]: b["text"] for b in base}, ids)
+            entry["baseline_text"] = score(scorer, gold, {b["id"]: b["text"] for b in base}, ids)
             if kind == "html":
                 bare = sum(b["seconds"] for b in base)
                 entry["bare_trafilatura_pages_per_s_one_core"] = round(len(ids) / bare, 1)

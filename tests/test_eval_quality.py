@@ -1,0 +1,38 @@
+"""Quality floors on a fixed slice of the WCXB dev set (needs ../shared/eval; skipped without).
+
+The full figures come from `python -m bench.quality`; these floors catch regressions in CI.
+"""
+
+import pytest
+
+from bench.quality import baseline_one, load_gold, load_scorer, run_one, score
+
+pytestmark = pytest.mark.eval
+
+# Every 5th page: 143 pages, fixed so the floors are comparable run to run.
+STEP = 5
+
+
+@pytest.fixture(scope="module")
+def dev(eval_dir):
+    gold = load_gold(eval_dir)
+    return eval_dir, gold, sorted(gold)[::STEP], load_scorer(eval_dir.parent)
+
+
+def test_text_dump_cleaner_beats_the_raw_dump_by_a_clear_margin(dev):
+    root, gold, ids, scorer = dev
+    jobs = [(i, "text", str(root / "textdump" / f"{i}.txt")) for i in ids]
+    ours = score(scorer, gold, {r["id"]: r["text"] for r in map(run_one, jobs)}, ids)
+    raw = score(scorer, gold, {r["id"]: r["text"] for r in map(baseline_one, jobs)}, ids)
+    assert ours["f1"] >= 0.87
+    assert ours["f1"] >= raw["f1"] + 0.06
+    assert ours["precision"] >= 0.85
+
+
+def test_html_extraction_is_at_least_trafilatura(dev):
+    root, gold, ids, scorer = dev
+    jobs = [(i, "html", str(root / "html" / f"{i}.html.gz")) for i in ids]
+    ours = score(scorer, gold, {r["id"]: r["text"] for r in map(run_one, jobs)}, ids)
+    bare = score(scorer, gold, {r["id"]: r["text"] for r in map(baseline_one, jobs)}, ids)
+    assert ours["f1"] >= bare["f1"] - 0.002
+    assert ours["f1"] >= 0.92
