@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -14,9 +15,11 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from flows.settings import DEFAULT_SOURCE, DEFAULT_WAREHOUSE, prefect_defaults
+from flows.settings import DEFAULT_SOURCE, DEFAULT_WAREHOUSE, Settings, prefect_defaults
 from flows.sources import SourceError, discover
 from warehouse import duck
+from warehouse.lock import WarehouseBusy, WriterLock
+from warehouse.publish import rebuild
 
 EXAMPLES = """examples:
   newsetl run                                   bundled samples -> data/newsetl.duckdb
@@ -24,6 +27,8 @@ EXAMPLES = """examples:
   newsetl run --source 'landing/**/*.html.gz'
   newsetl sql "select publisher, count(*) from articles group by all"
   newsetl sql "select * from quarantine" --format csv > quarantine.csv
+  newsetl run --reprocess outdated              rebuild rows made by older code
+  newsetl rebuild                               recreate the DuckDB file from the Parquet lake
   newsetl runs
 """
 
@@ -72,6 +77,29 @@ def _parser() -> argparse.ArgumentParser:
         help="inputs larger than this are quarantined (default 20 MiB)",
     )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    run.add_argument(
+        "--reprocess",
+        nargs="?",
+        const="all",
+        choices=("all", "outdated"),
+        help="process unchanged inputs again: all of them, or those made by older "
+        "extractor/normalizer versions (narrow with --since and --only)",
+    )
+    run.add_argument(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help="with --reprocess: inputs last processed on or after this day",
+    )
+    run.add_argument(
+        "--only", metavar="SOURCE_URI", help="with --reprocess: this one input (its source_uri)"
+    )
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another run writing the warehouse (default: exit at once)",
+    )
 
     query = sub.add_parser("sql", help="run a SQL query against the warehouse")
     query.add_argument("query", help="SQL text")
@@ -79,6 +107,31 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.add_argument(
         "--write", action="store_true", help="open the warehouse read-write (default: read-only)"
+    )
+
+    rebuild = sub.add_parser("rebuild", help="recreate the DuckDB file from the Parquet lake alone")
+    warehouse_arg(rebuild)
+    rebuild.add_argument(
+        "--lake", type=Path, default=None, help="Parquet lake folder (default: <warehouse>_lake)"
+    )
+    rebuild.add_argument("--wait", type=float, default=0.0, metavar="SECONDS")
+
+    schedule = sub.add_parser(
+        "schedule",
+        help="serve a Prefect deployment that runs the pipeline on a cron schedule",
+        description="Create a Prefect deployment of the pipeline with a cron schedule and "
+        "execute its runs from this process until stopped (Ctrl-C). Schedules need "
+        "a Prefect server: PREFECT_API_URL, or --start-server for a local one.",
+    )
+    schedule.add_argument("--cron", required=True, help='e.g. "*/15 * * * *"')
+    schedule.add_argument("--timezone", default="UTC")
+    schedule.add_argument("--source", default=str(DEFAULT_SOURCE))
+    warehouse_arg(schedule)
+    schedule.add_argument("--name", default="scheduled", help="deployment name")
+    schedule.add_argument(
+        "--start-server",
+        action="store_true",
+        help="start a local Prefect server if PREFECT_API_URL is not set",
     )
 
     runs = sub.add_parser("runs", help="list the run history")
@@ -144,6 +197,9 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
     counts = Table("inputs", "count", show_header=False, box=None, padding=(0, 2))
     for label, key in (
         ("inputs seen", "inputs_seen"),
+        ("new", "inputs_new"),
+        ("changed", "inputs_changed"),
+        ("reprocessed on request", "inputs_reprocessed"),
         ("unchanged since last run", "inputs_unchanged"),
         ("articles loaded", "articles_loaded"),
         ("duplicates of known articles", "duplicates"),
@@ -184,33 +240,108 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
 
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
+    if (args.since or args.only) and not args.reprocess:
+        return _fail("--since and --only go with --reprocess")
     try:
         found, _ = discover(args.source)
-        duck.connect(args.warehouse).close()
-    except (SourceError, duck.WarehouseError) as exc:
+        with WriterLock(args.warehouse, wait_seconds=args.wait):
+            duck.connect(args.warehouse).close()
+    except (SourceError, duck.WarehouseError, WarehouseBusy) as exc:
         return _fail(str(exc))
     if not args.json:
         console.print(
             f"newsetl: {len(found)} inputs in {args.source} -> {args.warehouse} "
-            "(Prefect local mode)",
+            "(Prefect local mode)"
+            if not os.environ.get("PREFECT_API_URL")
+            else f"(Prefect server {os.environ['PREFECT_API_URL']})",
             style="dim",
         )
     prefect_defaults()
-    from flows.pipeline import newsetl_flow  # Prefect loads slowly: only for runs
+    from flows.pipeline import RunFailed, newsetl_flow  # Prefect loads slowly: only for runs
 
-    summary = newsetl_flow(
-        source=args.source,
-        warehouse=str(args.warehouse),
-        lake_dir=str(args.lake) if args.lake else None,
-        batch_size=args.batch_size,
-        max_input_bytes=args.max_input_bytes,
-    )
+    try:
+        summary = newsetl_flow(
+            source=args.source,
+            warehouse=str(args.warehouse),
+            lake_dir=str(args.lake) if args.lake else None,
+            batch_size=args.batch_size,
+            max_input_bytes=args.max_input_bytes,
+            reprocess=args.reprocess,
+            reprocess_since=args.since,
+            reprocess_only=args.only,
+            wait_seconds=args.wait,
+        )
+    except RunFailed as exc:
+        summary = exc.summary
+    except WarehouseBusy as exc:
+        return _fail(str(exc))
     if args.json:
         print(json.dumps(summary, default=str, indent=2))
     else:
         print_summary(summary, console)
     if summary["status"] == "failed":
         return _fail(f"run {summary['run_id']} failed: {summary['error']}", 1)
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace, console: Console) -> int:
+    lake_dir = args.lake or Settings(warehouse=args.warehouse).lake_dir
+    try:
+        counts = rebuild(args.warehouse, lake_dir, wait_seconds=args.wait)
+    except (duck.WarehouseError, WarehouseBusy) as exc:
+        return _fail(str(exc))
+    console.print(
+        f"rebuilt {args.warehouse} from {lake_dir}: "
+        + ", ".join(f"{n} {name}" for name, n in counts.items())
+    )
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace, console: Console) -> int:
+    from flows import schedule
+
+    prefect_defaults()
+    try:
+        schedule.validate_cron(args.cron, args.timezone)
+        discover(args.source)
+        api_url = os.environ.get("PREFECT_API_URL")
+        if not api_url:
+            start = args.start_server or (
+                sys.stdin.isatty()
+                and input(
+                    "No Prefect server is set (PREFECT_API_URL). Start a local one now? [y/N] "
+                )
+                .strip()
+                .lower()
+                in ("y", "yes")
+            )
+            if not start:
+                return _fail(
+                    "schedules need a Prefect server: set PREFECT_API_URL, or pass "
+                    "--start-server to start a local one"
+                )
+            log = Path(os.environ["PREFECT_HOME"]) / "newsetl-server.log"
+            api_url, server = schedule.start_local_server(log)
+            os.environ["PREFECT_API_URL"] = api_url
+            console.print(
+                f"started a local Prefect server at {api_url} (pid {server.pid}, "
+                f"log: {log}); it keeps running after this command stops"
+            )
+    except (schedule.ScheduleError, SourceError) as exc:
+        return _fail(str(exc))
+    ui = api_url.removesuffix("/api")
+    console.print(
+        f"serving deployment newsetl/{args.name} on {args.cron!r} ({args.timezone}); "
+        f"to see the runs, {schedule.UI_HINT.format(ui=ui, name=args.name)}. "
+        "Ctrl-C stops serving.",
+        soft_wrap=True,
+    )
+    schedule.serve(
+        args.name,
+        args.cron,
+        args.timezone,
+        {"source": args.source, "warehouse": str(args.warehouse.absolute())},
+    )
     return 0
 
 
@@ -224,6 +355,10 @@ def main(argv: list[str] | None = None) -> int:
             columns, rows = _query(args.warehouse, args.query, None, args.write)
             print_rows(columns, rows, args.format, console)
             return 0
+        if args.command == "schedule":
+            return cmd_schedule(args, console)
+        if args.command == "rebuild":
+            return cmd_rebuild(args, console)
         if args.command == "runs":
             columns, rows = _query(args.warehouse, duck.sql("runs"), {"limit": args.limit}, False)
             print_rows(columns, rows, args.format, console)

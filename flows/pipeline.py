@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from expectations.frames import arrow_frame, extracted_frame, raw_frame
@@ -21,10 +23,13 @@ from expectations.suites import StageReport, Validator, merge_results
 from flows.settings import Settings
 from flows.sources import InputFile, discover
 from transforms import pipeline as stages
+from transforms.extract import EXTRACTOR_VERSION
 from transforms.ingest import STAGE as INGEST
 from transforms.ingest import ingest_bytes
+from transforms.normalize import NORMALIZER_VERSION
 from transforms.records import Article, Reject
-from warehouse import duck, lake
+from warehouse import duck, lake, publish
+from warehouse.lock import WriterLock
 from warehouse.rows import article_rows, caption_rows, quarantine_rows
 from warehouse.schema import (
     ARTICLES,
@@ -36,9 +41,19 @@ from warehouse.schema import (
     WAREHOUSE_FRAME,
 )
 
+IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=1)}
+
 
 class AccountingError(RuntimeError):
     """Inputs discovered != loaded + duplicates + quarantined + unchanged."""
+
+
+class RunFailed(RuntimeError):
+    """A run that was recorded as failed; carries its summary."""
+
+    def __init__(self, summary: dict[str, Any]):
+        super().__init__(summary["error"])
+        self.summary = summary
 
 
 @dataclass(slots=True)
@@ -48,7 +63,7 @@ class BatchResult:
     articles: list[Article] = field(default_factory=list)
     copies: list[Article] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
-    unchanged: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)  # new/changed/reprocessed/unchanged
     reports: list[StageReport] = field(default_factory=list)
 
 
@@ -63,6 +78,9 @@ class RunSummary:
     lake: str
     inputs_seen: int = 0
     inputs_ignored: int = 0
+    inputs_new: int = 0
+    inputs_changed: int = 0
+    inputs_reprocessed: int = 0
     inputs_unchanged: int = 0
     articles_loaded: int = 0
     duplicates: int = 0
@@ -85,6 +103,28 @@ def new_run_id(now: datetime) -> str:
 def chunks(items: Sequence[InputFile], size: int) -> Iterator[Sequence[InputFile]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def wants_reprocess(entry: duck.LedgerEntry, uri: str, settings: Settings) -> bool:
+    """Whether --reprocess selects this already-processed, unchanged input."""
+    if settings.reprocess is None:
+        return False
+    if settings.reprocess_only and uri != settings.reprocess_only:
+        return False
+    if settings.reprocess_since and (
+        entry.processed_at is None or entry.processed_at < settings.reprocess_since
+    ):
+        return False
+    if settings.reprocess == "outdated":
+        # Inputs without an article (quarantined) have no versions: `all` retries them.
+        return entry.extractor_version is not None and (
+            entry.extractor_version,
+            entry.normalizer_version,
+        ) != (
+            EXTRACTOR_VERSION,
+            NORMALIZER_VERSION,
+        )
+    return True
 
 
 def _keep_valid(records: list, report: StageReport, stage: str) -> tuple[list, list[Reject]]:
@@ -110,55 +150,49 @@ def _keep_valid(records: list, report: StageReport, stage: str) -> tuple[list, l
     return kept, rejects
 
 
-@task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+@task(name="ingest", cache_policy=NO_CACHE, **IO_RETRIES)
 def ingest_task(files: Sequence[InputFile], ledger: dict, settings: Settings, validator: Validator):
     """Read and decode a batch of files, skipping versions the ledger already holds."""
-    raws, rejects, unchanged = [], [], 0
+    raws, rejects, statuses = [], [], Counter()
     for f in files:
         known = ledger.get(f.source_uri)
-        if known and known[1] == f.size_bytes and known[2] == f.modified_at:
-            unchanged += 1
+        again = known is not None and wants_reprocess(known, f.source_uri, settings)
+        if (
+            known
+            and not again
+            and (known.size_bytes, known.modified_at)
+            == (
+                f.size_bytes,
+                f.modified_at,
+            )
+        ):
+            statuses["unchanged"] += 1
             continue
         if f.size_bytes > settings.max_input_bytes:
-            rejects.append(
-                Reject(
-                    f.source_uri,
-                    INGEST,
-                    "too_large",
-                    f"{f.size_bytes} bytes is over the limit of {settings.max_input_bytes}",
-                    "",
-                    f.size_bytes,
-                )
-            )
-            continue
-        try:
-            data = f.path.read_bytes()
-        except OSError as exc:
-            rejects.append(
-                Reject(
-                    f.source_uri,
-                    INGEST,
-                    "unreadable",
-                    f"{type(exc).__name__}: {exc}",
-                    "",
-                    f.size_bytes,
-                )
-            )
-            continue
-        result = ingest_bytes(
-            f.source_uri,
-            data,
-            modified_at=f.modified_at,
-            max_input_bytes=settings.max_input_bytes,
-            max_decompressed_bytes=settings.max_decompressed_bytes,
-        )
-        if known and result.input_hash == known[0]:
-            unchanged += 1  # touched but not changed
+            detail = f"{f.size_bytes} bytes is over the limit of {settings.max_input_bytes}"
+            result = Reject(f.source_uri, INGEST, "too_large", detail, "", f.size_bytes)
         else:
-            (rejects if isinstance(result, Reject) else raws).append(result)
+            try:
+                data = f.path.read_bytes()
+            except OSError as exc:
+                detail = f"{type(exc).__name__}: {exc}"
+                result = Reject(f.source_uri, INGEST, "unreadable", detail, "", f.size_bytes)
+            else:
+                result = ingest_bytes(
+                    f.source_uri,
+                    data,
+                    modified_at=f.modified_at,
+                    max_input_bytes=settings.max_input_bytes,
+                    max_decompressed_bytes=settings.max_decompressed_bytes,
+                )
+        if known and not again and result.input_hash == known.input_hash:
+            statuses["unchanged"] += 1  # touched, not changed
+            continue
+        statuses["reprocessed" if again else "changed" if known else "new"] += 1
+        (rejects if isinstance(result, Reject) else raws).append(result)
     report = validator.validate("raw", raw_frame(raws))
     raws, failed = _keep_valid(raws, report, "raw")
-    return raws, rejects + failed, unchanged, report
+    return raws, rejects + failed, statuses, report
 
 
 @task(name="extract", cache_policy=NO_CACHE)
@@ -187,65 +221,27 @@ def _article_stage_schema() -> pa.Schema:
     return schema
 
 
-@task(name="stage", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def stage_task(result: BatchResult, *, lake_dir: Path, run_id: str, at: datetime, part: int):
-    """Write a batch's article, caption and quarantine rows as staged Parquet parts."""
-    rows = [{**row, "ingested_at": at, "run_id": run_id} for row in article_rows(result.articles)]
-    lake.write_part(lake_dir, run_id, ARTICLES, lake.to_arrow(ARTICLES.schema, rows), part)
-    lake.write_part(
-        lake_dir,
-        run_id,
-        CAPTIONS,
-        lake.to_arrow(CAPTIONS.schema, caption_rows(result.articles, run_id)),
-        part,
-    )
-    lake.write_part(
-        lake_dir,
-        run_id,
-        QUARANTINE,
-        lake.to_arrow(QUARANTINE.schema, quarantine_rows(result.rejects, run_id, at)),
-        part,
-    )
-
-
-@task(name="publish", cache_policy=NO_CACHE)
-def publish_task(
-    con,
-    summary: RunSummary,
-    settings: Settings,
-    validator: Validator,
-    reports: list[StageReport],
+@task(name="stage", cache_policy=NO_CACHE, **IO_RETRIES)
+def stage_task(
+    result: BatchResult,
     inputs: list[dict],
+    *,
+    settings: Settings,
+    run_id: str,
     at: datetime,
-    clock: float,
-) -> RunSummary:
-    """Merge the run's Parquet into DuckDB in one transaction, re-validated before commit."""
-    lake_dir, run_id = settings.lake_dir, summary.run_id
-    lake.write_part(lake_dir, run_id, INPUTS, lake.to_arrow(INPUTS.schema, inputs), 0)
-    con.execute("begin")
-    try:
-        for table in (ARTICLES, CAPTIONS, QUARANTINE, INPUTS):
-            added = duck.merge_parquet(con, table, lake.staged_files(lake_dir, run_id, table))
-            if table is ARTICLES:
-                summary.articles_loaded = added
-        frame = con.execute(f"select {', '.join(WAREHOUSE_FRAME.names)} from articles").df()
-        final = validator.validate("warehouse", frame, key="article_id")
-        reports = [*reports, final]
-        if final.batch_failures:
-            raise AccountingError("warehouse validation failed: " + "; ".join(final.batch_failures))
-        _check_accounting(summary)
-    except Exception as exc:
-        con.execute("rollback")
-        summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
-        for table in (ARTICLES, CAPTIONS, QUARANTINE, INPUTS):
-            for part in lake.staged_files(lake_dir, run_id, table):
-                part.unlink()
-        con.execute("begin")
-    summary.seconds = round(time.monotonic() - clock, 3)
-    _record_run(con, summary, settings, reports, at)
-    con.execute("commit")
-    lake.promote(lake_dir, run_id)
-    return summary
+    part: int,
+):
+    """Write a batch's rows as staged Parquet parts."""
+    lake_dir = settings.lake_dir
+    rows = [{**row, "ingested_at": at, "run_id": run_id} for row in article_rows(result.articles)]
+    parts = (
+        (ARTICLES, rows),
+        (CAPTIONS, caption_rows(result.articles, run_id)),
+        (QUARANTINE, quarantine_rows(result.rejects, run_id, at)),
+        (INPUTS, inputs),
+    )
+    for table, table_rows in parts:
+        lake.write_part(lake_dir, run_id, table, lake.to_arrow(table.schema, table_rows), part)
 
 
 def input_rows(result: BatchResult, files: dict[str, InputFile], run_id: str) -> list[dict]:
@@ -261,7 +257,8 @@ def input_rows(result: BatchResult, files: dict[str, InputFile], run_id: str) ->
             "modified_at": files[uri].modified_at,
             "outcome": outcome,
             "article_id": article_id,
-            "run_id": run_id,
+            "first_run_id": run_id,
+            "last_run_id": run_id,
         }
         for uri, digest, outcome, article_id in outcomes
     ]
@@ -277,7 +274,69 @@ def _check_accounting(s: RunSummary) -> None:
         )
 
 
-def _record_run(con, s: RunSummary, settings: Settings, reports, at: datetime) -> None:
+def _pause(settings: Settings, step: str) -> None:
+    """Crash-test hook: announce the step in a marker file and wait to be killed."""
+    if settings.pause_before != step:
+        return
+    marker = settings.warehouse.with_name(settings.warehouse.name + f".paused-before-{step}")
+    marker.write_text("waiting to be killed")
+    time.sleep(120)
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_task(
+    summary: RunSummary,
+    settings: Settings,
+    validator: Validator,
+    reports: list[StageReport],
+    at: datetime,
+    clock: float,
+) -> RunSummary:
+    """Merge the run's Parquet into DuckDB in one transaction, re-validated before commit."""
+    lake_dir, run_id = settings.lake_dir, summary.run_id
+    files = publish.run_files(lambda t: lake.staging_dir(lake_dir, run_id) / t.name)
+    con = duck.connect(settings.warehouse)
+    try:
+        con.execute("begin")
+        if summary.status != "failed":
+            try:
+                summary.articles_loaded = publish.apply_data(con, files)
+                _validate_warehouse(con, validator, reports)
+                _check_accounting(summary)
+            except Exception as exc:
+                summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
+        if summary.status == "failed":
+            # Nothing of a failed run's data is published; its inputs stay out of the
+            # ledger, so the next run processes them again.
+            con.execute("rollback")
+            for table in publish.DATA_TABLES:
+                lake.drop_staged(lake_dir, run_id, table)
+            con.execute("begin")
+        summary.seconds = round(time.monotonic() - clock, 3)
+        _write_records(summary, settings, reports, at)
+        publish.apply_records(
+            con, publish.run_files(lambda t: lake.staging_dir(lake_dir, run_id) / t.name)
+        )
+        _pause(settings, "commit")
+        con.execute("commit")
+    finally:
+        con.close()
+    _pause(settings, "promote")
+    lake.promote(lake_dir, run_id)
+    return summary
+
+
+def _validate_warehouse(con, validator: Validator, reports: list[StageReport]) -> None:
+    """Re-check the whole articles table inside the publish transaction."""
+    frame = con.execute(f"select {', '.join(WAREHOUSE_FRAME.names)} from articles").df()
+    final = validator.validate("warehouse", frame, key="article_id")
+    reports.append(final)
+    if final.batch_failures:
+        raise AccountingError("warehouse validation failed: " + "; ".join(final.batch_failures))
+
+
+def _write_records(s: RunSummary, settings: Settings, reports, at: datetime) -> None:
+    """Stage the run's quality results and its pipeline_runs row."""
     results = merge_results(reports)
     s.validation = results
     s.expectations_failed = sum(1 for r in results if not r["success"])
@@ -291,10 +350,8 @@ def _record_run(con, s: RunSummary, settings: Settings, reports, at: datetime) -
         "source": settings.source,
     }
     quality = [{**r, "run_id": s.run_id, "checked_at": finished} for r in results]
-    lake_dir = settings.lake_dir
     for table, rows in ((QUALITY_RESULTS, quality), (PIPELINE_RUNS, [run_row])):
-        lake.write_part(lake_dir, s.run_id, table, lake.to_arrow(table.schema, rows), 0)
-        duck.merge_parquet(con, table, lake.staged_files(lake_dir, s.run_id, table))
+        lake.write_part(settings.lake_dir, s.run_id, table, lake.to_arrow(table.schema, rows), 0)
 
 
 @flow(name="newsetl", log_prints=False, validate_parameters=False)
@@ -304,6 +361,10 @@ def newsetl_flow(
     lake_dir: str | None = None,
     batch_size: int = 500,
     max_input_bytes: int | None = None,
+    reprocess: str | None = None,
+    reprocess_since: str | None = None,
+    reprocess_only: str | None = None,
+    wait_seconds: float = 0.0,
 ) -> dict[str, Any]:
     """Run the pipeline over a source into a DuckDB warehouse; returns the run summary."""
     base = Settings(
@@ -311,13 +372,26 @@ def newsetl_flow(
         warehouse=Path(warehouse),
         lake=Path(lake_dir) if lake_dir else None,
         batch_size=batch_size,
+        reprocess=reprocess,
+        reprocess_since=_day_start(reprocess_since),
+        reprocess_only=reprocess_only,
+        lock_wait_seconds=wait_seconds,
     )
     settings = replace(base, max_input_bytes=max_input_bytes or base.max_input_bytes)
-    return run_pipeline(settings).as_dict()
+    summary = run_pipeline(settings).as_dict()
+    if summary["status"] == "failed":
+        raise RunFailed(summary)
+    return summary
+
+
+def _day_start(day: str | None) -> datetime | None:
+    if not day:
+        return None
+    return datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC)
 
 
 def run_pipeline(settings: Settings) -> RunSummary:
-    """The flow's body: plain Python calling the batch tasks."""
+    """The flow's body: plain Python calling the batch tasks, under the writer lock."""
     clock = time.monotonic()
     at = datetime.now(UTC)
     summary = RunSummary(
@@ -329,38 +403,49 @@ def run_pipeline(settings: Settings) -> RunSummary:
     )
     files, summary.inputs_ignored = discover(settings.source)
     summary.inputs_seen = len(files)
-    con = duck.connect(settings.warehouse)
-    try:
-        ledger = duck.read_ledger(con)
+    with WriterLock(settings.warehouse, wait_seconds=settings.lock_wait_seconds):
+        with contextlib.closing(duck.connect(settings.warehouse)) as con:
+            publish.recover_staging(con, settings.lake_dir)
+            ledger = duck.read_ledger(con)
         validator = Validator(settings.thresholds, at)
-        run_ids: set[str] = set()
         reports: list[StageReport] = []
-        reasons: Counter[str] = Counter()
-        inputs: list[dict] = []
-        for part, batch in enumerate(chunks(files, settings.batch_size)):
-            raws, rejects, unchanged, r1 = ingest_task(
-                quote(batch), quote(ledger), settings, validator
-            )
-            docs, rejected, r2 = extract_task(quote(raws), validator)
-            rejects += rejected
-            articles, rejected, r3 = normalize_task(quote(docs), validator, at)
-            rejects += rejected
-            known = run_ids | duck.existing_article_ids(con, [a.article_id for a in articles])
-            firsts, copies = stages.split_duplicates(articles, known)
-            run_ids.update(a.article_id for a in firsts)
-            result = BatchResult(firsts, copies, rejects, unchanged, [r1, r2, r3])
-            stage_task(
-                quote(result), lake_dir=settings.lake_dir, run_id=summary.run_id, at=at, part=part
-            )
-            inputs += input_rows(result, {f.source_uri: f for f in batch}, summary.run_id)
-            summary.inputs_unchanged += unchanged
-            summary.duplicates += len(copies)
-            summary.quarantined += len(rejects)
-            reasons.update(f"{r.stage}/{r.reason}" for r in rejects)
-            reports += result.reports
-        summary.quarantine_reasons = dict(reasons.most_common())
-        return publish_task(
-            con, summary, settings, validator, quote(reports), quote(inputs), at, clock
+        try:
+            _process_batches(files, ledger, settings, validator, summary, reports, at)
+        except Exception as exc:
+            summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
+        return publish_task(summary, settings, validator, quote(reports), at, clock)
+
+
+def _process_batches(files, ledger, settings, validator, summary, reports, at) -> None:
+    run_article_ids: set[str] = set()
+    reasons: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    for part, batch in enumerate(chunks(files, settings.batch_size)):
+        raws, rejects, batch_statuses, r1 = ingest_task(
+            quote(batch), quote(ledger), settings, validator
         )
-    finally:
-        con.close()
+        docs, rejected, r2 = extract_task(quote(raws), validator)
+        rejects += rejected
+        articles, rejected, r3 = normalize_task(quote(docs), validator, at)
+        rejects += rejected
+        with contextlib.closing(duck.connect(settings.warehouse)) as con:
+            held = duck.articles_held_elsewhere(
+                con, [(a.article_id, a.source_uri) for a in articles]
+            )
+        firsts, copies = stages.split_duplicates(articles, run_article_ids | held)
+        run_article_ids.update(a.article_id for a in firsts)
+        result = BatchResult(firsts, copies, rejects, batch_statuses, [r1, r2, r3])
+        inputs = input_rows(result, {f.source_uri: f for f in batch}, summary.run_id)
+        stage_task(
+            quote(result), quote(inputs), settings=settings, run_id=summary.run_id, at=at, part=part
+        )
+        statuses.update(batch_statuses)
+        summary.duplicates += len(copies)
+        summary.quarantined += len(rejects)
+        reasons.update(f"{r.stage}/{r.reason}" for r in rejects)
+        reports += result.reports
+    summary.inputs_new = statuses["new"]
+    summary.inputs_changed = statuses["changed"]
+    summary.inputs_reprocessed = statuses["reprocessed"]
+    summary.inputs_unchanged = statuses["unchanged"]
+    summary.quarantine_reasons = dict(reasons.most_common())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from expectations.suites import Thresholds
@@ -33,6 +34,15 @@ class Settings:
     max_input_bytes: int = 20 * 1024 * 1024
     max_decompressed_bytes: int = 100 * 1024 * 1024
     thresholds: Thresholds = field(default_factory=Thresholds)
+    # Process unchanged inputs again: "all", or "outdated" (made by older extractor or
+    # normalizer versions); narrowed by reprocess_since (last processed on or after) and
+    # reprocess_only (one source_uri).
+    reprocess: str | None = None
+    reprocess_since: datetime | None = None
+    reprocess_only: str | None = None
+    lock_wait_seconds: float = 0.0
+    # Crash tests: stop before this publish step ("commit" or "promote") until killed.
+    pause_before: str | None = field(default_factory=lambda: os.environ.get("NEWSETL_PAUSE_BEFORE"))
 
     @property
     def lake_dir(self) -> Path:

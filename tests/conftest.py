@@ -26,4 +26,6 @@ def prefect_server():
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
-        yield
+        from prefect.settings import PREFECT_API_URL
+
+        yield PREFECT_API_URL.value()

@@ -17,6 +17,7 @@ from transforms.metadata import (
     publisher_from_attributions,
     site_from_url,
 )
+from transforms.extract import EXTRACTOR_VERSION
 from transforms.records import Article, Caption, ExtractedDocument
 
 STAGE = "normalize"
@@ -129,5 +130,7 @@ def normalize_document(doc: ExtractedDocument, *, now: datetime) -> Article:
         word_count=len(text.split()),
         content_hash=hashlib.sha256(text.encode()).hexdigest(),
         input_format=doc.input_format,
+        extractor_version=EXTRACTOR_VERSION,
+        normalizer_version=NORMALIZER_VERSION,
         captions=_captions(doc),
     )

@@ -85,4 +85,6 @@ class Article:
     word_count: int
     content_hash: str
     input_format: str
+    extractor_version: str
+    normalizer_version: str
     captions: list[Caption] = field(default_factory=list)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -76,35 +78,84 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and (re)apply their comments, in one transaction."""
+    """Create missing tables, add declared columns they lack, apply comments; one transaction."""
     con.execute("begin")
     for table in TABLES:
         con.execute(create_table_sql(table))
+        present = {
+            row[0]
+            for row in con.execute(
+                "select column_name from duckdb_columns() where table_name = ?", [table.name]
+            ).fetchall()
+        }
+        for f in table.schema:
+            if f.name not in present:
+                # Additive migration: older warehouses get new columns, null for old rows.
+                con.execute(f"alter table {table.name} add column {f.name} {duck_type(f.type)}")
         for statement in comment_sql(table):
             con.execute(statement)
     con.execute("commit")
 
 
+def merge_sql(table: Table) -> str:
+    """MERGE of staged Parquet into a table by its key, per the table's on_match rule."""
+    key_match = " and ".join(f"target.{k} = staged.{k}" for k in table.key)
+    on_match = ""
+    if table.on_match == "update":
+        updated = [n for n in table.schema.names if n not in table.key + table.keep_on_update]
+        on_match = "when matched then update set " + ", ".join(f"{n} = staged.{n}" for n in updated)
+    return sql("merge_rows").format(table=table.name, key_match=key_match, on_match=on_match)
+
+
 def merge_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: Sequence[Path]) -> int:
-    """Merge staged Parquet files into a table by its key; returns the rows added."""
+    """Merge staged Parquet files into a table by its key; returns the staged row count."""
     if not files:
         return 0
-    before = con.execute(f"select count(*) from {table.name}").fetchone()[0]
-    key_match = " and ".join(f"target.{k} = staged.{k}" for k in table.key)
-    statement = sql("merge_new_rows").format(table=table.name, key_match=key_match)
-    con.execute(statement, {"files": [str(f) for f in files]})
-    return con.execute(f"select count(*) from {table.name}").fetchone()[0] - before
+    params = {"files": [str(f) for f in files]}
+    con.execute(merge_sql(table), params)
+    return con.execute(sql("count_parquet_rows"), params).fetchone()[0]
 
 
-def read_ledger(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, int, object]]:
-    """source_uri -> (input_hash, size_bytes, modified_at) of its latest known version."""
-    rows = con.execute(sql("ledger")).fetchall()
-    return {uri: (digest, size, modified) for uri, digest, size, modified in rows}
+def retire_replaced(con: duckdb.DuckDBPyConnection, input_files: Sequence[Path]) -> None:
+    """Drop what re-processed inputs produced before (see sql/retire_replaced.sql)."""
+    if not input_files:
+        return
+    con.execute(sql("stage_run_inputs"), {"files": [str(f) for f in input_files]})
+    for statement in sql("retire_replaced").split(";"):
+        if statement.strip():
+            con.execute(statement)
 
 
-def existing_article_ids(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> set[str]:
-    """The subset of ids already in articles."""
-    if not ids:
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """What the warehouse knows of an input: its last processed version and article."""
+
+    input_hash: str
+    size_bytes: int
+    modified_at: datetime | None
+    processed_at: datetime | None
+    extractor_version: str | None
+    normalizer_version: str | None
+
+
+def read_ledger(con: duckdb.DuckDBPyConnection) -> dict[str, LedgerEntry]:
+    """source_uri -> its ledger entry."""
+    return {row[0]: LedgerEntry(*row[1:]) for row in con.execute(sql("ledger")).fetchall()}
+
+
+def articles_held_elsewhere(
+    con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str]]
+) -> set[str]:
+    """Of (article_id, source_uri) pairs, the ids already in articles from another input."""
+    if not pairs:
         return set()
-    rows = con.execute(sql("existing_article_ids"), {"ids": list(ids)}).fetchall()
+    ids, uris = zip(*pairs, strict=True)
+    rows = con.execute(
+        sql("articles_held_elsewhere"), {"ids": list(ids), "uris": list(uris)}
+    ).fetchall()
     return {row[0] for row in rows}
+
+
+def committed_runs(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Run ids recorded in pipeline_runs."""
+    return {row[0] for row in con.execute("select run_id from pipeline_runs").fetchall()}

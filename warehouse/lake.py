@@ -39,6 +39,11 @@ def staged_files(lake: Path, run_id: str, table: Table) -> list[Path]:
     return sorted((staging_dir(lake, run_id) / table.name).glob("part-*.parquet"))
 
 
+def drop_staged(lake: Path, run_id: str, table: Table) -> None:
+    """Remove one table's staged parts of a run."""
+    shutil.rmtree(staging_dir(lake, run_id) / table.name, ignore_errors=True)
+
+
 def promote(lake: Path, run_id: str) -> None:
     """Move a run's staged parts into the lake once DuckDB has committed them."""
     staged = staging_dir(lake, run_id)

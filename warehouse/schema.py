@@ -21,6 +21,10 @@ class Table:
     grain: str
     key: tuple[str, ...]
     schema: pa.Schema
+    # What a publish does with a staged row whose key exists: "ignore" it or "update" the row
+    # (except the keep_on_update columns, e.g. when an input was first seen).
+    on_match: str = "ignore"
+    keep_on_update: tuple[str, ...] = ()
 
     def description(self, column: str) -> str:
         return self.schema.field(column).metadata[b"description"].decode()
@@ -30,6 +34,7 @@ ARTICLES = Table(
     name="articles",
     grain="One row per distinct article (copies of the same text share one row).",
     key=("article_id",),
+    on_match="update",
     schema=pa.schema(
         [
             _col(
@@ -82,6 +87,18 @@ ARTICLES = Table(
             _col("word_count", pa.int32(), "Words in text.", nullable=False),
             _col("content_hash", pa.string(), "SHA-256 of the clean text.", nullable=False),
             _col("input_format", pa.string(), "Input format: html or text.", nullable=False),
+            _col(
+                "extractor_version",
+                pa.string(),
+                "Version of the extractor that made the row (see --reprocess).",
+                nullable=False,
+            ),
+            _col(
+                "normalizer_version",
+                pa.string(),
+                "Version of the normalizer that made the row.",
+                nullable=False,
+            ),
             _col("ingested_at", UTC_TS, "When this row was loaded.", nullable=False),
             _col("run_id", pa.string(), "Run that loaded the row.", nullable=False),
         ]
@@ -141,17 +158,22 @@ QUARANTINE = Table(
 
 INPUTS = Table(
     name="inputs",
-    grain="One row per input file version (source_uri and content hash) ever seen.",
-    key=("source_uri", "input_hash"),
+    grain="One row per input file (source_uri): the ledger of what runs have processed.",
+    key=("source_uri",),
+    on_match="update",
+    keep_on_update=("first_run_id",),
     schema=pa.schema(
         [
             _col("source_uri", pa.string(), "Input file.", nullable=False),
-            _col("input_hash", pa.string(), "SHA-256 of the input's bytes.", nullable=False),
-            _col("size_bytes", pa.int64(), "Size in bytes.", nullable=False),
-            _col("modified_at", UTC_TS, "File modification time when read."),
+            _col("input_hash", pa.string(), "SHA-256 of the bytes last processed.", nullable=False),
+            _col("size_bytes", pa.int64(), "Size in bytes when last processed.", nullable=False),
+            _col("modified_at", UTC_TS, "File modification time when last processed."),
             _col("outcome", pa.string(), "loaded, duplicate or quarantined.", nullable=False),
             _col("article_id", pa.string(), "Article the input became (loaded or duplicate)."),
-            _col("run_id", pa.string(), "Run that first processed this version.", nullable=False),
+            _col(
+                "first_run_id", pa.string(), "Run that first processed the input.", nullable=False
+            ),
+            _col("last_run_id", pa.string(), "Run that last processed the input.", nullable=False),
         ]
     ),
 )
@@ -175,6 +197,19 @@ PIPELINE_RUNS = Table(
                 "source", pa.string(), "Source the run read (folder, glob or file).", nullable=False
             ),
             _col("inputs_seen", pa.int64(), "Input files discovered.", nullable=False),
+            _col("inputs_new", pa.int64(), "Inputs never processed before.", nullable=False),
+            _col(
+                "inputs_changed",
+                pa.int64(),
+                "Inputs whose content changed since they were processed.",
+                nullable=False,
+            ),
+            _col(
+                "inputs_reprocessed",
+                pa.int64(),
+                "Unchanged inputs processed again on request (--reprocess).",
+                nullable=False,
+            ),
             _col(
                 "inputs_unchanged",
                 pa.int64(),

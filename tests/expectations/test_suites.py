@@ -52,6 +52,8 @@ def test_articles_suite_checks_words_dates_and_language(validator):
             "host_site": [None] * 3,
             "word_count": [3, 3, 1],
             "content_hash": ["x", "y", "z"],
+            "extractor_version": ["e"] * 3,
+            "normalizer_version": ["n"] * 3,
             "input_format": ["text"] * 3,
         }
     )

@@ -11,8 +11,11 @@ def warehouse(tmp_path):
     path = tmp_path / "w.duckdb"
     con = duck.connect(path)
     con.execute(
-        "insert into pipeline_runs values ('r1', now(), now(), 'success', '/in', 1, 0, 1,"
-        " 0, 0, 0, 1.5, null)"
+        "insert into pipeline_runs by name select 'r1' as run_id, now() as started_at, "
+        "now() as finished_at, 'success' as status, '/in' as source, 1 as inputs_seen, "
+        "1 as inputs_new, 0 as inputs_changed, 0 as inputs_reprocessed, 0 as inputs_unchanged, "
+        "1 as articles_loaded, 0 as duplicates, 0 as quarantined, 0 as expectations_failed, "
+        "1.5 as seconds"
     )
     con.close()
     return path

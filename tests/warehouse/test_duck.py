@@ -4,7 +4,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from warehouse import duck, lake
-from warehouse.schema import ARTICLES, PIPELINE_RUNS, TABLES
+from warehouse.schema import ARTICLES, INPUTS, PIPELINE_RUNS, TABLES
 
 AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -29,6 +29,8 @@ def article(article_id: str, **overrides) -> dict:
         "word_count": 2,
         "content_hash": "h" + article_id,
         "input_format": "text",
+        "extractor_version": "e1",
+        "normalizer_version": "n1",
         "ingested_at": AT,
         "run_id": "r1",
     }
@@ -81,10 +83,36 @@ def test_contract_columns_exist():
 def test_merging_the_same_parquet_twice_adds_nothing(con, tmp_path):
     data = lake.to_arrow(ARTICLES.schema, [article("a"), article("b")])
     part = lake.write_part(tmp_path / "lake", "r1", ARTICLES, data, 0)
-    assert duck.merge_parquet(con, ARTICLES, [part]) == 2
-    assert duck.merge_parquet(con, ARTICLES, [part]) == 0
+    assert duck.merge_parquet(con, ARTICLES, [part]) == 2  # rows staged
+    duck.merge_parquet(con, ARTICLES, [part])
     assert con.execute("select count(*) from articles").fetchone()[0] == 2
-    assert duck.existing_article_ids(con, ["a", "z"]) == {"a"}
+    assert duck.articles_held_elsewhere(con, [("a", "/elsewhere.txt"), ("b", "/in/b.txt")]) == {"a"}
+
+
+def test_upsert_keeps_first_run_of_an_input(con, tmp_path):
+    def ledger_row(run_id, digest):
+        return {
+            "source_uri": "/in/a.txt",
+            "input_hash": digest,
+            "size_bytes": 1,
+            "outcome": "loaded",
+            "article_id": "a",
+            "first_run_id": run_id,
+            "last_run_id": run_id,
+        }
+
+    for run_id, digest in (("r1", "h1"), ("r2", "h2")):
+        part = lake.write_part(
+            tmp_path / "lake",
+            run_id,
+            INPUTS,
+            lake.to_arrow(INPUTS.schema, [ledger_row(run_id, digest)]),
+            0,
+        )
+        duck.merge_parquet(con, INPUTS, [part])
+    assert con.execute("select input_hash, first_run_id, last_run_id from inputs").fetchall() == [
+        ("h2", "r1", "r2")
+    ]
 
 
 def test_rollback_keeps_the_last_good_state(con, tmp_path):
@@ -110,6 +138,9 @@ def test_promote_moves_staged_parts_into_the_lake(tmp_path):
         "status": "success",
         "source": "/in",
         "inputs_seen": 1,
+        "inputs_new": 1,
+        "inputs_changed": 0,
+        "inputs_reprocessed": 0,
         "inputs_unchanged": 0,
         "articles_loaded": 1,
         "duplicates": 0,

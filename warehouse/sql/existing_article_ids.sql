@@ -1,4 +1,0 @@
--- Which of these article ids the warehouse already holds.
-select article_id
-from articles
-where article_id in (select unnest($ids))
