@@ -173,7 +173,7 @@ def ingest_task(files: Sequence[InputFile], ledger: dict, settings: Settings, va
             result = Reject(f.source_uri, INGEST, "too_large", detail, "", f.size_bytes)
         else:
             try:
-                data = f.path.read_bytes()
+                data = f.read_bytes()
             except OSError as exc:
                 detail = f"{type(exc).__name__}: {exc}"
                 result = Reject(f.source_uri, INGEST, "unreadable", detail, "", f.size_bytes)

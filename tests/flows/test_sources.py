@@ -34,3 +34,40 @@ def test_glob_and_single_file(landing):
 def test_missing_sources_raise(source):
     with pytest.raises(SourceError):
         discover(source)
+
+
+@pytest.fixture
+def memory_landing():
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    root = "/landing-test"
+    fs.pipe(f"{root}/a.txt", b"a")
+    fs.pipe(f"{root}/sub/b.html.gz", b"bb")
+    fs.pipe(f"{root}/notes.md", b"not an input")
+    fs.pipe(f"{root}/.hidden/c.txt", b"skipped")
+    yield "memory://" + root
+    fs.rm(root, recursive=True)
+
+
+def test_fsspec_url_folder_glob_and_file(memory_landing):
+    found, ignored = discover(memory_landing)
+    assert [f.source_uri for f in found] == [
+        "memory:///landing-test/a.txt",
+        "memory:///landing-test/sub/b.html.gz",
+    ]
+    assert ignored == 1
+    assert [f.size_bytes for f in found] == [1, 2]
+    assert found[1].read_bytes() == b"bb"
+    assert names_of(discover(memory_landing + "/**/*.gz")[0]) == ["b.html.gz"]
+    assert names_of(discover(memory_landing + "/a.txt")[0]) == ["a.txt"]
+    with pytest.raises(SourceError):
+        discover(memory_landing + "/missing")
+
+
+def test_file_url_is_the_local_disk(landing):
+    assert names(discover(f"file://{landing}")[0]) == ["a.txt", "b.html.gz", "c.HTM"]
+
+
+def names_of(found):
+    return [f.source_uri.rsplit("/", 1)[-1] for f in found]
