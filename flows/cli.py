@@ -71,6 +71,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--batch-size", type=int, default=500, help="documents per batch")
     run.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes for extraction and normalization (default: all cores)",
+    )
+    run.add_argument(
+        "--doc-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="time limit per document and stage; past it the document is quarantined (default 60)",
+    )
+    run.add_argument(
         "--max-input-bytes",
         type=int,
         default=None,
@@ -270,6 +283,8 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
             reprocess_since=args.since,
             reprocess_only=args.only,
             wait_seconds=args.wait,
+            workers=args.workers,
+            doc_timeout_seconds=args.doc_timeout,
         )
     except RunFailed as exc:
         summary = exc.summary

@@ -22,11 +22,14 @@ from expectations.frames import arrow_frame, extracted_frame, raw_frame
 from expectations.suites import StageReport, Validator, merge_results
 from flows.settings import Settings
 from flows.sources import InputFile, discover
+from flows.workers import StagePool
 from transforms import pipeline as stages
-from transforms.extract import EXTRACTOR_VERSION
+from transforms.extract import EXTRACTOR_VERSION, extract_document
+from transforms.extract import STAGE as EXTRACT
 from transforms.ingest import STAGE as INGEST
 from transforms.ingest import ingest_bytes
 from transforms.normalize import NORMALIZER_VERSION
+from transforms.normalize import STAGE as NORMALIZE
 from transforms.records import Article, Reject
 from warehouse import duck, lake, publish
 from warehouse.lock import WriterLock
@@ -196,18 +199,18 @@ def ingest_task(files: Sequence[InputFile], ledger: dict, settings: Settings, va
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_task(raws, validator: Validator):
-    """Extract a batch and validate what came out."""
-    docs, rejects = stages.extract_batch(raws)
+def extract_task(raws, validator: Validator, pool: StagePool):
+    """Extract a batch on the worker processes and validate what came out."""
+    docs, rejects = pool.map(extract_document, raws, EXTRACT)
     report = validator.validate("extracted", extracted_frame(docs))
     docs, failed = _keep_valid(docs, report, "extracted")
     return docs, rejects + failed, report
 
 
 @task(name="normalize", cache_policy=NO_CACHE)
-def normalize_task(docs, validator: Validator, now: datetime):
-    """Normalize a batch and validate the article rows."""
-    articles, rejects = stages.normalize_batch(docs, now=now)
+def normalize_task(docs, validator: Validator, pool: StagePool, now: datetime):
+    """Normalize a batch on the worker processes and validate the article rows."""
+    articles, rejects = pool.map(stages.normalizer(now), docs, NORMALIZE)
     table = lake.to_arrow(_article_stage_schema(), article_rows(articles))
     report = validator.validate("articles", arrow_frame(table))
     articles, failed = _keep_valid(articles, report, "articles")
@@ -365,6 +368,8 @@ def newsetl_flow(
     reprocess_since: str | None = None,
     reprocess_only: str | None = None,
     wait_seconds: float = 0.0,
+    workers: int | None = None,
+    doc_timeout_seconds: float | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline over a source into a DuckDB warehouse; returns the run summary."""
     base = Settings(
@@ -377,7 +382,12 @@ def newsetl_flow(
         reprocess_only=reprocess_only,
         lock_wait_seconds=wait_seconds,
     )
-    settings = replace(base, max_input_bytes=max_input_bytes or base.max_input_bytes)
+    settings = replace(
+        base,
+        max_input_bytes=max_input_bytes or base.max_input_bytes,
+        workers=workers or base.workers,
+        doc_timeout_seconds=doc_timeout_seconds or base.doc_timeout_seconds,
+    )
     summary = run_pipeline(settings).as_dict()
     if summary["status"] == "failed":
         raise RunFailed(summary)
@@ -417,6 +427,11 @@ def run_pipeline(settings: Settings) -> RunSummary:
 
 
 def _process_batches(files, ledger, settings, validator, summary, reports, at) -> None:
+    with StagePool(settings.workers, settings.doc_timeout_seconds) as pool:
+        _run_batches(files, ledger, settings, validator, pool, summary, reports, at)
+
+
+def _run_batches(files, ledger, settings, validator, pool, summary, reports, at) -> None:
     run_article_ids: set[str] = set()
     reasons: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
@@ -424,9 +439,9 @@ def _process_batches(files, ledger, settings, validator, summary, reports, at) -
         raws, rejects, batch_statuses, r1 = ingest_task(
             quote(batch), quote(ledger), settings, validator
         )
-        docs, rejected, r2 = extract_task(quote(raws), validator)
+        docs, rejected, r2 = extract_task(quote(raws), validator, pool)
         rejects += rejected
-        articles, rejected, r3 = normalize_task(quote(docs), validator, at)
+        articles, rejected, r3 = normalize_task(quote(docs), validator, pool, at)
         rejects += rejected
         with contextlib.closing(duck.connect(settings.warehouse)) as con:
             held = duck.articles_held_elsewhere(

@@ -160,19 +160,7 @@ def articles() -> dict[str, Article]:
     return {name: process(name) for name in [*SEEDS, *PAGES]}
 
 
-# trafilatura keeps these trailing promo blocks; the HTML clean-up that drops them is not built.
-KNOWN_RESIDUE = {"html/0031.html.gz", "html/0221.html.gz"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="residual promo block"))
-        if n in KNOWN_RESIDUE
-        else n
-        for n in [*SEEDS, *PAGES]
-    ],
-)
+@pytest.mark.parametrize("name", [*SEEDS, *PAGES])
 def test_text_keeps_the_story_and_drops_the_debris(articles, name):
     case = {**SEEDS, **PAGES}[name]
     article = articles[name]

@@ -2,52 +2,34 @@
 
 from __future__ import annotations
 
-import re
-
-import trafilatura
-
+from transforms.html import extract_html_parts
 from transforms.records import ExtractedDocument, RawDocument, Reject
 from transforms.textdump import clean_text_dump
 
 STAGE = "extract"
-EXTRACTOR_VERSION = "extract-1"
-
-_BLANK_LINES = re.compile(r"\n\s*\n+")
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
+# Bump when extraction changes what it produces: `newsetl run --reprocess outdated` redoes
+# the rows an older version made.
+EXTRACTOR_VERSION = "extract-2"
 
 
 def extract_html(raw: RawDocument) -> ExtractedDocument:
-    """Main text and metadata of an HTML page through trafilatura."""
-    doc = trafilatura.bare_extraction(
-        raw.text,
-        with_metadata=True,
-        include_comments=False,
-        deduplicate=False,
-    )
-    if doc is None:
+    """Main text, captions and metadata of an HTML page (see transforms.html)."""
+    parts = extract_html_parts(raw.text)
+    if parts is None:
         return _empty(raw)
-    meta = doc.as_dict()
-    lines = [line.strip() for line in (meta.get("text") or "").split("\n")]
-    paragraphs = [line for line in lines if line]
-    title = meta.get("title")
-    # trafilatura sometimes repeats the headline as the first body line.
-    if paragraphs and title and _norm(paragraphs[0]) == _norm(title):
-        paragraphs.pop(0)
-    site_names = [name for name in (meta.get("sitename"), meta.get("hostname")) if name]
-    date_claims = [("published", meta["date"], "meta")] if meta.get("date") else []
+    date_claims = [("published", parts.date, "meta")] if parts.date else []
     return ExtractedDocument(
         source_uri=raw.source_uri,
         input_hash=raw.input_hash,
         input_format=raw.input_format,
-        title=title,
-        subtitle=meta.get("description"),
-        paragraphs=paragraphs,
-        site_names=site_names,
-        url=meta.get("url"),
-        byline=meta.get("author"),
+        title=parts.title,
+        subtitle=parts.description,
+        paragraphs=parts.paragraphs,
+        captions=parts.captions,
+        credits=parts.credits,
+        site_names=parts.site_names,
+        url=parts.url,
+        byline=parts.author,
         date_claims=date_claims,
     )
 

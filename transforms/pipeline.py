@@ -4,47 +4,50 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from typing import TypeVar
 
-from transforms import extract, normalize
+from transforms import normalize
 from transforms.records import Article, ExtractedDocument, RawDocument, Reject
 
 In = TypeVar("In", RawDocument, ExtractedDocument)
 Out = TypeVar("Out")
 
 
-def run_stage(
-    items: Iterable[In], fn: Callable[[In], Out | Reject], stage: str
-) -> tuple[list[Out], list[Reject]]:
-    """Apply fn to each item; an exception rejects that item alone, with its type and message."""
+def guarded(fn: Callable[[In], Out | Reject], item: In, stage: str) -> Out | Reject:
+    """fn(item); an exception rejects that item alone, with its type and message."""
+    try:
+        return fn(item)
+    except Exception as exc:  # one bad record must never stop the batch
+        return reject(item, stage, f"{stage}_error", f"{type(exc).__name__}: {exc}")
+
+
+def reject(item: In, stage: str, reason: str, detail: str) -> Reject:
+    """A Reject for a record of any stage."""
+    return Reject(
+        item.source_uri, stage, reason, detail, item.input_hash, getattr(item, "size_bytes", None)
+    )
+
+
+def split_results(results: Iterable[Out | Reject]) -> tuple[list[Out], list[Reject]]:
+    """(kept records, rejects) in their original order."""
     kept: list[Out] = []
     rejects: list[Reject] = []
-    for item in items:
-        try:
-            result = fn(item)
-        except Exception as exc:  # one bad record must never stop the batch
-            result = Reject(
-                item.source_uri,
-                stage,
-                f"{stage}_error",
-                f"{type(exc).__name__}: {exc}",
-                item.input_hash,
-                getattr(item, "size_bytes", None),
-            )
+    for result in results:
         (rejects if isinstance(result, Reject) else kept).append(result)
     return kept, rejects
 
 
-def extract_batch(raws: Iterable[RawDocument]) -> tuple[list[ExtractedDocument], list[Reject]]:
-    """Extract a batch of decoded inputs."""
-    return run_stage(raws, extract.extract_document, extract.STAGE)
+def run_stage(
+    items: Iterable[In], fn: Callable[[In], Out | Reject], stage: str
+) -> tuple[list[Out], list[Reject]]:
+    """Apply fn to each item in this process, guarded."""
+    return split_results(guarded(fn, item, stage) for item in items)
 
 
-def normalize_batch(
-    docs: Iterable[ExtractedDocument], *, now: datetime
-) -> tuple[list[Article], list[Reject]]:
-    """Normalize a batch of extracted documents."""
-    return run_stage(docs, lambda d: normalize.normalize_document(d, now=now), normalize.STAGE)
+def normalizer(now: datetime) -> Callable[[ExtractedDocument], Article]:
+    """normalize_document bound to the run's clock, picklable for worker processes."""
+    return partial(normalize.normalize_document, now=now)
 
 
 def split_duplicates(

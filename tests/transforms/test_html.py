@@ -1,0 +1,129 @@
+"""HTML extraction: real bundled pages (phrases from the WCXB gold) and one snippet per rule."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from lxml import html as lxml_html
+
+from tests.conftest import SAMPLES
+from transforms.html import cut_chrome, extract_html_parts, figure_captions, line_features
+
+# (page, phrase that must survive, phrase that must not), from the gold with/without lists.
+PAGES = [
+    ("0031", "A 7 On Your Side consumer investigation involving a Fairfield", "SHARE YOUR STORY"),
+    ("0031", "In her only response, Al-Ibrahim said", "AccuWeather: Cold breeze, sun to start"),
+    ("0161", "A bill, if passed, would allow parents to use taxpayer dollars", "NPR Shop"),
+    ("0161", "Cantwell is training to become a substitute", "Skip to main content"),
+    ("0221", "When HCA Healthcare, one of the largest hospital systems", "Log In"),
+    ("0221", "Experts say the growth of Lilly", "This article is exclusive to STAT+ subscribers"),
+    ("0395", "Muhammad Shahabuddin, a resident of", "Copyright © 2025 BSS. All Rights Reserved."),
+    ("0480", "Tilbrook expects boards and technology leaders", "Follow us on LinkedIn"),
+    ("0480", "Organisations across sectors now face", "© 2025 TechDay, All rights reserved"),
+    ("4560", "Meditation is a well known method of calming anxiety", "Newsletters"),
+]
+
+
+def _page(page_id: str) -> str:
+    return gzip.decompress((SAMPLES / "html" / f"{page_id}.html.gz").read_bytes()).decode()
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, str]:
+    ids = {page_id for page_id, _, _ in PAGES}
+    return {i: "\n\n".join(extract_html_parts(_page(i)).paragraphs) for i in ids}
+
+
+@pytest.mark.parametrize(("page_id", "kept", "dropped"), PAGES)
+def test_real_pages_keep_the_story_and_drop_the_chrome(texts, page_id, kept, dropped):
+    assert kept in texts[page_id]
+    assert dropped not in texts[page_id]
+
+
+PROSE = (
+    "The council voted on Tuesday to expand the program, which has been running in three "
+    "districts since the spring and will now reach every school in the city by next year."
+)
+
+
+def _article(body: str) -> str:
+    paragraphs = "".join(f"<p>{PROSE} Part {n}.</p>" for n in range(8))
+    return (
+        f"<html><head><title>Council expands program</title></head><body><article>"
+        f"<h1>Council expands program</h1>{paragraphs}{body}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "dropped"),
+    [
+        (
+            '<div class="share"><p>SHARE YOUR STORY</p><p>Got a tip? Fill out the form below or '
+            "email us your story ideas.</p></div>",
+            "SHARE YOUR STORY",
+        ),
+        (
+            "<footer><p>Copyright © 2025 Example News. All Rights Reserved.</p></footer>",
+            "All Rights Reserved",
+        ),
+        (
+            '<aside class="related"><h3>Related articles</h3><ul>'
+            '<li><a href="/a">Mayor names new police chief</a></li>'
+            '<li><a href="/b">Budget vote delayed again</a></li></ul></aside>',
+            "Related articles",
+        ),
+    ],
+)
+def test_trailing_chrome_is_cut(body, dropped):
+    parts = extract_html_parts(_article(body))
+    text = "\n\n".join(parts.paragraphs)
+    assert dropped not in text
+    assert "Part 7." in text
+
+
+def test_the_story_is_kept_whole_when_there_is_no_chrome():
+    parts = extract_html_parts(_article(""))
+    assert len(parts.paragraphs) == 8
+    assert parts.title == "Council expands program"
+
+
+def test_captions_and_credits_are_kept_out_of_the_text():
+    figure = (
+        '<figure><img src="x.jpg"><figcaption>The council chamber on Tuesday. '
+        '<span class="credit">Jane Doe/Example News</span></figcaption></figure>'
+    )
+    parts = extract_html_parts(_article(figure))
+    assert parts.captions == ["The council chamber on Tuesday. Jane Doe/Example News"]
+    assert parts.credits == ["Jane Doe/Example News"]
+    assert not any("council chamber" in p for p in parts.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("caption", "credit"),
+    [
+        ("Crowds at the rally. Photo: Ann Lee/Reuters", "Ann Lee/Reuters"),
+        ("Crowds at the rally (Image by Ann Lee)", "Ann Lee"),
+        ("Crowds at the rally.", None),
+    ],
+)
+def test_credits_written_inside_the_caption(caption, credit):
+    tree = lxml_html.fromstring(f"<div><figure><figcaption>{caption}</figcaption></figure></div>")
+    captions, credits = figure_captions(tree)
+    assert captions == [caption]
+    assert credits == ([credit] if credit else [])
+
+
+def test_line_features_have_one_vector_per_line_of_fixed_width():
+    tree = lxml_html.fromstring(f"<div><p>{PROSE}</p><p>Subscribe now</p></div>")
+    features = line_features([PROSE, "Subscribe now", "not in the page"], tree)
+    assert len(features) == 3
+    assert len({len(f) for f in features}) == 1
+
+
+def test_cut_chrome_leaves_an_empty_text_empty():
+    assert cut_chrome([], lxml_html.fromstring("<div></div>")) == []
+
+
+def test_unparseable_input_gives_none():
+    assert extract_html_parts("") is None
