@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -218,7 +220,7 @@ _TITLE_SKIP = frozenset(
     {"date", "byline", "caption", "filename", "attribution", "promo", "crosslink", "alt"}
 )
 
-# Region scoring, tuned on the even-numbered pages of a 711-page dev set: a line earns
+# The densest run of text-like lines (a feature of the line model): a line earns
 # (density - _MIN_DENSITY) per character, pays _LINE_COST, and chrome pays _CHROME_COST.
 _MIN_DENSITY = 0.15
 _LINE_COST = 10.0
@@ -227,6 +229,28 @@ _MAX_LEN = 1000
 _SENTENCE_BONUS = 10.0
 _HEADER_WINDOW = 15
 _FOOTER_WINDOW = 6
+
+# BEGIN WEIGHTS: written by bench/train_textdump.py from the dev set; do not edit by hand.
+# fmt: off
+_BODY_WEIGHTS = (
+    -1.2354, 0.2088, -0.2753, -1.1438, 0.4581, 0.5730, 1.5461, 0.0379,
+    -0.9001, 0.6563, 0.0000, -1.1954, -2.3828, -1.0612, -2.2933, 0.0000,
+    -2.1426, -3.2187, -2.1954, -0.3908, -1.1161, 0.9873, 0.0426, 1.4794,
+    -0.0499, 0.6849, -0.0480, 0.4306, -0.2166, 0.2580, -0.0366, -0.8321,
+    0.3621, -0.2938, 0.2827, 0.0902, -0.9693, 0.9967,
+)
+_SMOOTH_WEIGHTS = (
+    0.6205, 0.4520, 0.1024, 0.0623, -0.0492, 0.0063, 0.4783, 0.0292,
+)
+_TITLE_WEIGHTS = (
+    0.0000, -0.6173, -1.7394, -0.5559, -3.5748, 0.5816, 2.7487, -0.5575,
+    4.6985, 0.3328, 0.4810, -3.8007, -3.1461, -1.2769, -0.2750, 0.8315,
+    3.0025, 0.5995, -1.1391, 0.6128, -1.7662, 0.9726, -2.5401, -1.0194,
+    -0.8443, -1.5650, -5.4348, 3.7942, 0.9465, 4.1585, -2.1353, 0.0271,
+    0.1207, 0.1619,
+)
+# fmt: on
+# END WEIGHTS
 
 
 @dataclass(slots=True)
@@ -258,7 +282,10 @@ def _split_lines(text: str) -> list[tuple[str, bool]]:
 
 def _is_wrapped(prev: str, line: str) -> bool:
     """True when a line continues the sentence above it, as in hard-wrapped text."""
-    if len(prev) < 40 or prev[-1] in ".!?:…":
+    if len(prev) < 40 or prev[-1] in ".!?:…" or _BYLINE_RE.match(line):
+        return False
+    # A wrapped paragraph's last line may be short, but it ends the sentence; a tag line does not.
+    if len(line) < len(prev) / 2 and line[-1] not in '.!?"”':
         return False
     return line[0].islower() or (len(prev) >= 60 and prev[-1] in ",;")
 
@@ -348,33 +375,189 @@ def _best_region(lines: list[_Line]) -> tuple[int, int]:
     return best_span
 
 
+_BODY_LABELS = (
+    "filename",
+    "crosslink",
+    "promo",
+    "chrome",
+    "caption",
+    "alt",
+    "date",
+    "byline",
+    "attribution",
+)
+_LABEL_ONE_HOT = {k: tuple(float(k == j) for j in _BODY_LABELS) for k in ("", *_BODY_LABELS)}
+_CAP_WORD_RE = re.compile(r"(?:^|\s)[A-ZÀ-ÖØ-ÞА-ЯЁΑ-Ω]")
+_LIST_ITEM_RE = re.compile(r"^(?:\d{1,2}[.):]|[•▪◦·*–-])\s")
+# Separators that join a headline to a site name or section in a page-title or breadcrumb line.
+_TITLE_SPLIT_RE = re.compile(r"\s+[|–—-]\s+|\s*[›»]\s*|\s+::\s+|\s+/\s*")
+# Logit of the lines beyond either end of the page: the first line has a "chrome" neighbour.
+_EDGE_LOGIT = -4.0
+
+
+def _body_features(
+    lines: list[_Line], counts: Counter[str], region: tuple[int, int]
+) -> list[list[float]]:
+    """Per line: its shape, wording and place, with the shape of the lines either side."""
+    n = len(lines)
+    start, end = region
+    own = []
+    for i, line in enumerate(lines):
+        text = line.text
+        nw = len(line.words)
+        lw = math.log1p(nw)
+        sd = line.stop_density
+        last = text[-1]
+        # The opening words are enough to tell a name list or a table row from prose.
+        opening = text[:240]
+        caps = len(_CAP_WORD_RE.findall(opening)) / (opening.count(" ") + 1)
+        head = line.words[:40]
+        digits = sum(map(str.isdigit, head)) / len(head) if head else 0.0
+        label = line.label
+        own.append(
+            [
+                1.0,
+                lw,
+                math.log1p(len(text)) / 2,
+                sd,
+                sd * lw,
+                float(last in '.!?"”'),
+                float(last == ":"),
+                float(last.isalnum()),
+                caps,
+                digits,
+                *_LABEL_ONE_HOT[label],
+                float(counts[line.norm] > 1),
+                i / n,
+                float(start <= i < end),
+                float(start <= i < end and nw >= 8 and sd >= 0.2),
+                float(bool(_LIST_ITEM_RE.match(text))),
+                float(nw <= 3),
+                float(nw <= 8 and any(c in text for c in "|›»/")),
+                float(text.isupper()),
+                text.count(",") / (nw + 1),
+            ]
+        )
+    # The neighbours' shape: a short line between two paragraphs is a subheading, not chrome.
+    ctx = [
+        (f[3], f[1], f[5], float(bool(line.label)), f[21])
+        for f, line in zip(own, lines, strict=True)
+    ]
+    pad = (0.0, 0.0, 0.0, 1.0, 0.0)
+    return [
+        [*f, *(ctx[i - 1] if i else pad), *(ctx[i + 1] if i + 1 < n else pad)]
+        for i, f in enumerate(own)
+    ]
+
+
+def _dot(w: tuple[float, ...], f: list[float]) -> float:
+    return sum(map(operator.mul, w, f))
+
+
+def _body_logits(feats: list[list[float]]) -> list[float]:
+    """Log-odds that each line is article text: a per-line model, smoothed by its neighbours'."""
+    z = [_dot(_BODY_WEIGHTS, f) for f in feats]
+    n = len(z)
+    padded = [_EDGE_LOGIT] * 5 + z + [_EDGE_LOGIT] * 5
+    out = []
+    for i in range(n):
+        k = i + 5
+        window = padded[k - 5 : k + 6]
+        out.append(
+            _dot(
+                _SMOOTH_WEIGHTS,
+                [
+                    1.0,
+                    z[i],
+                    padded[k - 1],
+                    padded[k + 1],
+                    padded[k - 2],
+                    padded[k + 2],
+                    sum(window) / 11,
+                    max(padded[k - 1], padded[k + 1]),
+                ],
+            )
+        )
+    return out
+
+
+def _is_prose(line: _Line) -> bool:
+    """A sentence of a dozen words or more, closed and rich in stopwords."""
+    return len(line.words) >= 12 and line.text[-1] in '.!?"”' and line.stop_density >= 0.3
+
+
+def _body_span(lines: list[_Line], counts: Counter[str]) -> tuple[list[float], int, int]:
+    """Each line's article-text log-odds, and the span [start, end) of the lines kept."""
+    logits = _body_logits(_body_features(lines, counts, _best_region(lines)))
+    # A line printed twice in a row is a headline shown by two templates, never a paragraph.
+    twice = {i for i in range(1, len(lines)) if lines[i].norm == lines[i - 1].norm}
+    for i in twice | {i - 1 for i in twice}:
+        logits[i] = min(logits[i], -1.0)
+    # The smoothing drags a story's last paragraph down with the chrome below it; a full
+    # sentence right after kept text stays.
+    for i in range(1, len(lines)):
+        line = lines[i]
+        if logits[i - 1] > 0 >= logits[i] and not line.label and _is_prose(line):
+            logits[i] = 0.01
+    kept = [i for i, z in enumerate(logits) if z > 0 and not lines[i].label]
+    return logits, *((kept[0], kept[-1] + 1) if kept else (0, 0))
+
+
+def _title_candidates(lines: list[_Line], start: int, end: int) -> list[tuple[int, str, int]]:
+    """(line, text, kind): lines just above the body, and the parts of page-title lines.
+
+    kind 0 is a whole line, 1 the text before a separator ("Headline | Site"), 2 the text after
+    one ("Home › Section › Headline").
+    """
+    lo, hi = max(0, start - 25), min(end, start + 40, len(lines))
+    out = [(i, lines[i].text, 0) for i in range(lo, hi)]
+    for i in sorted(set(range(min(8, len(lines)))) | set(range(lo, hi))):
+        text = lines[i].text
+        if len(text) > 300:
+            continue
+        cuts = list(_TITLE_SPLIT_RE.finditer(text))
+        if not 1 <= len(cuts) <= 4:
+            continue
+        for m in cuts:
+            out.append((i, text[: m.start()], 1))
+            out.append((i, text[m.end() :], 2))
+    return out
+
+
 def _title_features(
     lines: list[_Line],
-    i: int,
+    cand: tuple[int, str, int],
     start: int,
     counts: Counter[str],
-    body: set[str],
     stop: frozenset[str],
-) -> tuple[float, ...]:
-    """Cues that line i is the headline: position, shape, repetition, overlap with the body."""
+    logits: list[float],
+    context: tuple[set[str], list[str], dict[int, int]],
+) -> list[float]:
+    """Cues that a candidate is the headline: position, shape, repetition, overlap with the body."""
+    body, top_norms, ranks = context
+    i, text, kind = cand
     line = lines[i]
-    n = len(line.words)
+    words = _WORD_RE.findall(text.lower()) if kind else line.words
+    norm = " ".join(words) if kind else line.norm
+    n = len(words)
     dist = start - i
-    content = [w for w in line.words if w not in stop and len(w) > 2]
+    content = [w for w in words if w not in stop and len(w) > 2]
     overlap = sum(w in body for w in content) / len(content) if content else 0.0
-    tokens = line.text.split()
+    tokens = text.split()
     caps = sum(t[:1].isupper() for t in tokens) / len(tokens)
     near_meta = any(
         lines[j].label in ("date", "byline") for j in range(i + 1, min(len(lines), i + 4))
     )
     prev_meta = any(lines[j].label in ("date", "byline") for j in range(max(0, i - 3), i))
-    # The <title> line often leads the dump as "Headline | Site".
+    # The <title> line often leads the dump as "Headline | Site"; the headline repeats it.
+    in_top = any(k != i and t != norm and norm in t for k, t in enumerate(top_norms))
     page_title = any(
-        k != i and len(lines[k].norm) > len(line.norm) and lines[k].norm.startswith(line.norm)
-        for k in range(min(len(lines), 12))
+        k != i and len(t) > len(norm) and t.startswith(norm) for k, t in enumerate(top_norms)
     )
-    last = line.text[-1]
-    return (
+    last = text[-1]
+    z = logits[i]
+    z_next = logits[i + 1] if i + 1 < len(logits) else _EDGE_LOGIT
+    return [
         1.0,
         min(max(dist, 0), 40) / 10,
         float(dist <= 0),
@@ -382,9 +565,9 @@ def _title_features(
         float(n <= 2),
         float(3 <= n <= 7),
         float(8 <= n <= 20),
-        float(counts[line.norm] > 1),
+        float(counts[norm] > 1),
         overlap,
-        line.stop_density,
+        sum(w in stop for w in words) / n,
         float(last in "?!"),
         float(last == "."),
         float(last == ":"),
@@ -394,55 +577,65 @@ def _title_features(
         float(near_meta),
         float(prev_meta),
         float(page_title),
-        float(line.text.isupper()),
-        float(line.text[:1].isdigit()),
-    )
+        float(in_top),
+        float(text.isupper()),
+        float(text[:1].isdigit()),
+        float(bool(_LIST_ITEM_RE.match(text))),
+        float(kind == 1),
+        float(kind == 2),
+        float(kind == 0 and i < 8 and bool(_TITLE_SPLIT_RE.search(text))),
+        max(-8.0, min(8.0, z)) / 4,
+        max(-8.0, min(8.0, z_next)) / 4,
+        i / len(lines),
+        float(kind > 0 and counts[norm] > 0),
+        min(max(-dist, 0), 40) / 10,
+        *(float(ranks.get(i, -1) == r) for r in (0, 1, 2)),
+    ]
 
 
-# Fitted (softmax over each page's candidates) on the even-numbered pages of the dev set.
-_TITLE_WEIGHTS = (
-    0.0,
-    -0.47,
-    -1.79,
-    0.56,
-    -3.30,
-    0.40,
-    2.33,
-    -0.25,
-    4.44,
-    0.08,
-    0.14,
-    -3.77,
-    -0.84,
-    -0.77,
-    0.00,
-    1.25,
-    2.39,
-    0.37,
-    -1.06,
-    -0.77,
-    0.71,
-)
+def _is_title_shaped(lines: list[_Line], cand: tuple[int, str, int]) -> bool:
+    """False for candidates a headline never is: dates, bylines, captions, over 40 words."""
+    i, text, kind = cand
+    if kind:
+        return 1 <= len(_WORD_RE.findall(text)) <= 40
+    line = lines[i]
+    return line.label not in _TITLE_SKIP and 1 <= len(line.words) <= 40 and len(text) <= 250
 
 
-def _title_candidates(lines: list[_Line], start: int, end: int) -> range:
-    return range(max(0, start - 60), min(end, start + 3, len(lines)))
-
-
-def _title_index(
-    lines: list[_Line], start: int, end: int, counts: Counter[str], stop: frozenset[str]
-) -> int | None:
-    """Index of the headline among the lines just above the body, scored by a linear model."""
+def _title_context(
+    lines: list[_Line], start: int, end: int
+) -> tuple[set[str], list[str], dict[int, int]]:
+    """What every candidate is compared with: body words, top lines, and rank above the body."""
     body = {w for line in lines[start : min(end, start + 60)] for w in line.words}
-    best, best_score = None, float("-inf")
-    for i in _title_candidates(lines, start, end):
+    top_norms = [line.norm for line in lines[:8]]
+    ranks: dict[int, int] = {}
+    for i in range(min(start, len(lines)) - 1, max(-1, start - 60), -1):
         line = lines[i]
-        if line.label in _TITLE_SKIP or not 1 <= len(line.words) <= 40 or len(line.text) > 250:
+        if not line.label and 2 <= len(line.words) <= 30:
+            ranks[i] = len(ranks)
+            if len(ranks) == 3:
+                break
+    return body, top_norms, ranks
+
+
+def _title_candidate(
+    lines: list[_Line],
+    start: int,
+    end: int,
+    counts: Counter[str],
+    stop: frozenset[str],
+    logits: list[float],
+) -> tuple[int, str, int] | None:
+    """The headline among the candidates, scored by a linear model over each page's candidates."""
+    context = _title_context(lines, start, end)
+    best, best_score = None, float("-inf")
+    for cand in _title_candidates(lines, start, end):
+        if not _is_title_shaped(lines, cand):
             continue
-        feats = _title_features(lines, i, start, counts, body, stop)
-        score = sum(w * f for w, f in zip(_TITLE_WEIGHTS, feats, strict=True))
+        feats = _title_features(lines, cand, start, counts, stop, logits, context)
+        score = _dot(_TITLE_WEIGHTS, feats)
         if score > best_score:
-            best, best_score = i, score
+            best, best_score = cand, score
     return best
 
 
@@ -542,14 +735,16 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
     if not lines:
         return parts
     counts = Counter(line.norm for line in lines)
-    start, end = _best_region(lines)
+    logits, start, end = _body_span(lines, counts)
 
-    ti = _title_index(lines, start, end, counts, stop)
-    title_norm = None
-    if ti is not None:
-        parts.title = lines[ti].text
-        title_norm = lines[ti].norm
-        start = max(start, ti + 1)
+    cand = _title_candidate(lines, start, end, counts, stop, logits)
+    ti = title_norm = None
+    if cand is not None:
+        parts.title = cand[1].strip()
+        title_norm = " ".join(_WORD_RE.findall(parts.title.lower()))
+        if cand[2] == 0:
+            ti = cand[0]
+            start = max(start, ti + 1)
     head_from = max(0, min(start, ti if ti is not None else start) - _HEADER_WINDOW)
     si = _subtitle_index(lines, ti, start, end)
     if si is not None:
@@ -586,6 +781,8 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
             parts.removed.append(("subtitle", line.text))
         elif line.label:
             parts.removed.append((line.label, line.text))
+        elif logits[i] <= 0:
+            parts.removed.append(("unlikely_text", line.text))
         else:
             parts.paragraphs.append(line.text)
     parts.paragraphs = paras = _deglue(parts.paragraphs, text, vocab, stop)

@@ -74,7 +74,7 @@ def test_new_changed_and_unchanged_inputs(prefect_server, landing, tmp_path):
         warehouse, "select article_id from articles where source_uri = ?", [str(seed.absolute())]
     )
     seed.write_text(
-        seed.read_text(encoding="utf-8") + "\nEn ny mening i slutet av artikeln.\n",
+        seed.read_text(encoding="utf-8").replace("Denna vecka har", "Under förra veckan har"),
         encoding="utf-8",
     )
     changed = run(landing, warehouse)
@@ -85,7 +85,7 @@ def test_new_changed_and_unchanged_inputs(prefect_server, landing, tmp_path):
         [str(seed.absolute())],
     )
     assert len(after) == 1 and after[0][0] != before[0][0]
-    assert after[0][1].endswith("En ny mening i slutet av artikeln.")
+    assert "Under förra veckan har Kinas toppdiplomat" in after[0][1]
     assert query(warehouse, "select count(*) from articles") == [(12,)]  # replaced, not added
     ledger = query(
         warehouse,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.textdump import DumpParts, _deglue, clean_text_dump
+from transforms.textdump import DumpParts, _deglue, _split_lines, clean_text_dump
 
 REPO = Path(__file__).parents[2]
 SEEDS = REPO / "samples" / "seeds"
@@ -195,3 +195,62 @@ def test_transforms_textdump_is_pure() -> None:
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
     assert not imported & {"prefect", "duckdb", "great_expectations"}
+
+
+STORY = (
+    "The minister said on Monday that the talks in Geneva would go on for as long as they had "
+    "to, and that no side had left the table.\n\n"
+    "Delegates from both countries met for six hours on Tuesday and agreed to meet again next "
+    "week, officials said.\n\n"
+    "The United Nations has hosted the talks since the spring, and the next round is due to "
+    "begin in the first week of June."
+)
+
+
+@pytest.mark.parametrize(
+    ("top", "title"),
+    [
+        # The page's <title> line is the only place the headline is printed.
+        ("Talks go on in Geneva | Daily Planet", "Talks go on in Geneva"),
+        ("Talks go on in Geneva – Daily Planet", "Talks go on in Geneva"),
+    ],
+)
+def test_title_is_cut_from_a_page_title_line(top: str, title: str) -> None:
+    text = f"{top}\n\nHome\n\nWorld\n\nSport\n\n{STORY}\n\nSubscribe to our newsletter"
+    parts = clean_text_dump(text, "en")
+    assert parts.title == title
+    assert len(parts.paragraphs) == 3
+    assert not any("newsletter" in p for p in parts.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A headline keeps its own line above a byline, a tag or a date.
+        (
+            "Everything You Need to Know About Online Classes\nby Karina Cohen | May 19, 2024",
+            ["Everything You Need to Know About Online Classes", "by Karina Cohen | May 19, 2024"],
+        ),
+        (
+            "Everything You Need to Know About Online Classes\nadvice for students",
+            ["Everything You Need to Know About Online Classes", "advice for students"],
+        ),
+        # Hard-wrapped prose is joined back into one paragraph.
+        (
+            "The minister said on Monday that the talks would go on for as long\nas they had to.",
+            ["The minister said on Monday that the talks would go on for as long as they had to."],
+        ),
+    ],
+)
+def test_split_lines_joins_only_wrapped_prose(text: str, expected: list[str]) -> None:
+    assert [line for line, _ in _split_lines(text)] == expected
+
+
+def test_last_paragraph_before_chrome_is_kept() -> None:
+    last = "According to the newspaper, there could be a further round after the summit in May."
+    text = (
+        f"Talks go on in Geneva\n\n{STORY}\n\n{last}\n\nSource: Daily Planet\n\n"
+        "Share this article:\n\nmost popular\n\nPrivacy policy"
+    )
+    parts = clean_text_dump(text, "en")
+    assert parts.paragraphs[-1] == last

@@ -1,0 +1,281 @@
+"""Fit the text-dump cleaner's line and title models on the WCXB dev set (../shared/eval/wcxb-dev).
+
+Line labels come from the gold: a line is article text when most of its word 4-grams occur in
+the gold main_content, and a title candidate is right when it folds to the gold title. Prints
+5-fold held-out scores (train on four fifths of the pages, score the fifth), then fits on every
+page; --write puts those weights into transforms/textdump.py between its WEIGHTS markers.
+
+    python -m bench.train_textdump [--eval DIR] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from transforms import textdump as td
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_EVAL = REPO.parent / "shared" / "eval"
+_TOKEN_RE = re.compile(r"\w+")
+_THRESHOLDS = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5)
+
+
+def _fold(text: str | None) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    text = text.translate(str.maketrans("‘’“”–—", "''\"\"--"))
+    return " ".join(text.split()).casefold()
+
+
+def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    toks = _TOKEN_RE.findall(text)
+    return Counter(tuple(toks[i : i + 4]) for i in range(max(1, len(toks) - 3)) if toks[i : i + 4])
+
+
+def _prf(gold: str, pred: str) -> tuple[float, float, float]:
+    """(tp, fp, fn) over 4-gram shingles, each page scaled to sum 1, as the eval scorer does."""
+    g, p = _shingles(gold), _shingles(pred)
+    tp = sum((g & p).values())
+    fp, fn = sum(p.values()) - tp, sum(g.values()) - tp
+    s = tp + fp + fn
+    return (tp / s, fp / s, fn / s) if s else (0.0, 0.0, 0.0)
+
+
+def _aggregate(rows: list[tuple[float, float, float]]) -> dict[str, float]:
+    ps = [tp / (tp + fp) if tp + fp else 1.0 for tp, fp, fn in rows if tp + fp > 0]
+    rs = [tp / (tp + fn) if tp + fn else 1.0 for tp, fp, fn in rows if tp + fn > 0]
+    p, r = statistics.mean(ps), statistics.mean(rs)
+    return {"f1": 2 * p * r / (p + r), "precision": p, "recall": r}
+
+
+class Page:
+    """One dev page: its lines, stage-one features, per-line labels and weights, and the gold."""
+
+    def __init__(self, doc_id: str, text: str, gold: dict) -> None:
+        self.id, self.text = doc_id, text
+        self.gold_body = gold.get("main_content") or ""
+        self.gold_title = _fold(gold.get("title"))
+        self.lines, self.stop = td._lines_of(text, None)
+        self.counts = Counter(line.norm for line in self.lines)
+        feats = td._body_features(self.lines, self.counts, td._best_region(self.lines))
+        self.x = np.array(feats, dtype=float).reshape(len(self.lines), len(td._BODY_WEIGHTS))
+        gold_tokens = _TOKEN_RE.findall(self.gold_body)
+        grams = {tuple(gold_tokens[i : i + 4]) for i in range(len(gold_tokens) - 3)}
+        joined = f" {' '.join(gold_tokens)} "
+        labels, sizes = [], []
+        for line in self.lines:
+            toks = _TOKEN_RE.findall(line.text)
+            if len(toks) < 4:
+                labels.append(float(bool(toks) and f" {' '.join(toks)} " in joined))
+            else:
+                own = [tuple(toks[i : i + 4]) for i in range(len(toks) - 3)]
+                labels.append(float(sum(g in grams for g in own) >= len(own) / 2))
+            sizes.append(max(1, len(toks)))
+        self.y = np.array(labels)
+        # Each page weighs the same, and inside it each line by its words, as the metric does.
+        sizes_arr = np.array(sizes, dtype=float)
+        self.w = 0.5 * sizes_arr / max(1.0, sizes_arr.sum()) + 0.5 / max(1, len(sizes))
+
+
+def _fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1e-3) -> np.ndarray:
+    """Weighted L2 logistic regression by Newton's method."""
+    beta = np.zeros(x.shape[1])
+    reg = l2 * np.eye(x.shape[1])
+    reg[0, 0] = 0.0
+    for _ in range(30):
+        p = 1 / (1 + np.exp(-np.clip(x @ beta, -30, 30)))
+        grad = x.T @ (w * (p - y)) + reg @ beta
+        hess = (x * (w * p * (1 - p))[:, None]).T @ x + reg + 1e-9 * np.eye(x.shape[1])
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-7:
+            break
+    return beta
+
+
+def _smooth_x(z: np.ndarray) -> np.ndarray:
+    """The stage-two inputs of td._body_logits, for all lines of a page at once."""
+    pad = np.concatenate([np.full(5, td._EDGE_LOGIT), z, np.full(5, td._EDGE_LOGIT)])
+    k = np.arange(len(z)) + 5
+    window = np.stack([pad[k + d] for d in range(-5, 6)]).mean(axis=0)
+    prev, nxt = pad[k - 1], pad[k + 1]
+    return np.column_stack(
+        [np.ones(len(z)), z, prev, nxt, pad[k - 2], pad[k + 2], window, np.maximum(prev, nxt)]
+    )
+
+
+def _fit_body(pages: list[Page]) -> tuple[np.ndarray, np.ndarray]:
+    x = np.vstack([p.x for p in pages])
+    y = np.concatenate([p.y for p in pages])
+    w = np.concatenate([p.w for p in pages])
+    w1 = _fit_logistic(x, y, w)
+    x2 = np.vstack([_smooth_x(p.x @ w1) for p in pages])
+    return w1, _fit_logistic(x2, y, w, l2=1e-4)
+
+
+def _title_data(pages: list[Page]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per page with the gold among its candidates: candidate features and which are right."""
+    out = []
+    for p in pages:
+        logits, start, end = td._body_span(p.lines, p.counts)
+        context = td._title_context(p.lines, start, end)
+        rows, hits = [], []
+        for cand in td._title_candidates(p.lines, start, end):
+            if not td._is_title_shaped(p.lines, cand):
+                continue
+            rows.append(td._title_features(p.lines, cand, start, p.counts, p.stop, logits, context))
+            hits.append(_fold(cand[1].strip()) == p.gold_title)
+        if any(hits):
+            out.append((np.array(rows), np.array(hits, dtype=float)))
+    return out
+
+
+def _title_loss(beta: np.ndarray, data: list[tuple[np.ndarray, np.ndarray]], l2: float) -> float:
+    loss = 0.5 * l2 * beta @ beta
+    for x, hit in data:
+        s = x @ beta
+        top = s.max()
+        loss += np.log(np.exp(s - top).sum()) - np.log(np.exp(s - top)[hit > 0].sum())
+    return loss
+
+
+def _fit_title(data: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.05) -> np.ndarray:
+    """Conditional logit over each page's candidates (any right one counts), by damped Newton."""
+    beta = np.zeros(data[0][0].shape[1])
+    loss = _title_loss(beta, data, l2)
+    for _ in range(60):
+        grad = l2 * beta
+        hess = l2 * np.eye(len(beta))
+        for x, hit in data:
+            s = x @ beta
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            q = np.exp(np.where(hit > 0, s - s[hit > 0].max(), -np.inf))
+            q /= q.sum()
+            grad += x.T @ (p - q)
+            xp = x.T @ p
+            # Only the all-candidates part of the Hessian: it keeps Newton steps downhill.
+            hess += (x * p[:, None]).T @ x - np.outer(xp, xp)
+        step = np.linalg.solve(hess + 1e-6 * np.eye(len(beta)), grad)
+        for _ in range(20):
+            new_loss = _title_loss(beta - step, data, l2)
+            if new_loss <= loss:
+                break
+            step /= 2
+        else:
+            break
+        beta, done, loss = beta - step, loss - new_loss < 1e-7, new_loss
+        if done:
+            break
+    return beta
+
+
+def _install(w1: np.ndarray, w2: np.ndarray, wt: np.ndarray | None) -> None:
+    td._BODY_WEIGHTS = tuple(round(float(v), 4) for v in w1)
+    td._SMOOTH_WEIGHTS = tuple(round(float(v), 4) for v in w2)
+    if wt is not None:
+        td._TITLE_WEIGHTS = tuple(round(float(v), 4) for v in wt)
+
+
+def _score(pages: list[Page]) -> dict[str, float]:
+    rows, titles = [], []
+    t0 = time.perf_counter()
+    for p in pages:
+        parts = td.clean_text_dump(p.text)
+        rows.append(_prf(p.gold_body, "\n\n".join(parts.paragraphs)))
+        titles.append(_fold(parts.title) == p.gold_title)
+    m = _aggregate(rows)
+    m["title"] = sum(titles) / len(titles)
+    m["ms"] = 1000 * (time.perf_counter() - t0) / len(pages)
+    return m
+
+
+def _kept_text(page: Page, logits: np.ndarray, threshold: float) -> str:
+    """The body the cleaner keeps at a threshold, short of its title and de-gluing steps."""
+    kept = [
+        line.text
+        for line, z in zip(page.lines, logits, strict=True)
+        if z > threshold and not line.label
+    ]
+    return "\n\n".join(kept)
+
+
+def fit(pages: list[Page]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Line model, smoothing model with its threshold chosen on these pages, then title model."""
+    w1, w2 = _fit_body(pages)
+    logits = [_smooth_x(p.x @ w1) @ w2 for p in pages]
+    best = max(
+        _THRESHOLDS,
+        key=lambda t: _aggregate(
+            [_prf(p.gold_body, _kept_text(p, z, t)) for p, z in zip(pages, logits, strict=True)]
+        )["f1"],
+    )
+    w2 = w2.copy()
+    w2[0] -= best
+    _install(w1, w2, None)
+    return w1, w2, _fit_title(_title_data(pages))
+
+
+def _weights_block(w1: np.ndarray, w2: np.ndarray, wt: np.ndarray) -> str:
+    def fmt(name: str, w: np.ndarray) -> str:
+        values = [f"{v:.4f}," for v in w]
+        rows = ["    " + " ".join(values[k : k + 8]) for k in range(0, len(values), 8)]
+        return f"{name} = (\n" + "\n".join(rows) + "\n)\n"
+
+    # Eight weights a line; left alone by the formatter, which would give each its own line.
+    weights = fmt("_BODY_WEIGHTS", w1) + fmt("_SMOOTH_WEIGHTS", w2) + fmt("_TITLE_WEIGHTS", wt)
+    return f"# fmt: off\n{weights}# fmt: on\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--write", action="store_true", help="store the weights in textdump.py")
+    a = ap.parse_args()
+    dev = a.eval / "wcxb-dev"
+    pages = []
+    for f in sorted((dev / "ground-truth").glob("*.json")):
+        gold = json.loads(f.read_text(encoding="utf-8"))["ground_truth"]
+        text = (dev / "textdump" / f"{f.stem}.txt").read_text(encoding="utf-8")
+        pages.append(Page(f.stem, text, gold))
+    order = list(range(len(pages)))
+    random.Random(0).shuffle(order)
+    held = []
+    for k in range(a.folds):
+        test = [pages[i] for i in order[k :: a.folds]]
+        train = [pages[i] for i in order if i not in set(order[k :: a.folds])]
+        _install(*fit(train))
+        m = _score(test)
+        held.append(m)
+        print(f"fold {k}: " + "  ".join(f"{n} {v:.3f}" for n, v in m.items()))
+    print(
+        "held-out mean: "
+        + "  ".join(f"{n} {statistics.mean(m[n] for m in held):.3f}" for n in held[0])
+    )
+    weights = fit(pages)
+    _install(*weights)
+    print(
+        "all pages (training score): " + "  ".join(f"{n} {v:.3f}" for n, v in _score(pages).items())
+    )
+    block = _weights_block(*weights)
+    print(block)
+    if a.write:
+        path = REPO / "transforms" / "textdump.py"
+        src = path.read_text(encoding="utf-8")
+        head, rest = src.split("do not edit by hand.\n", 1)
+        _, tail = rest.split("# END WEIGHTS", 1)
+        path.write_text(f"{head}do not edit by hand.\n{block}# END WEIGHTS{tail}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
