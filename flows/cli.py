@@ -147,6 +147,20 @@ def _parser() -> argparse.ArgumentParser:
         help="start a local Prefect server if PREFECT_API_URL is not set",
     )
 
+    quarantine = sub.add_parser(
+        "quarantine",
+        help="quarantined inputs: reasons and counts, one record, or re-queue after a fix",
+        description="Without arguments: reasons and counts. --show SOURCE_URI: one record. "
+        "--requeue: the next run processes the selected quarantined inputs again "
+        "(select with --reason, --stage or --show's SOURCE_URI).",
+    )
+    warehouse_arg(quarantine)
+    quarantine.add_argument("--show", metavar="SOURCE_URI")
+    quarantine.add_argument("--requeue", action="store_true")
+    quarantine.add_argument("--reason")
+    quarantine.add_argument("--stage")
+    quarantine.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
     runs = sub.add_parser("runs", help="list the run history")
     warehouse_arg(runs)
     runs.add_argument("--limit", type=int, default=20)
@@ -360,6 +374,33 @@ def cmd_schedule(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_quarantine(args: argparse.Namespace, console: Console) -> int:
+    if args.requeue:
+        if not (args.reason or args.stage or args.show):
+            return _fail("--requeue needs a selection: --reason, --stage or --show SOURCE_URI")
+        params = {"reason": args.reason, "stage": args.stage, "source_uri": args.show}
+        try:
+            with WriterLock(args.warehouse):
+                _, rows = _query(args.warehouse, duck.sql("requeue"), params, True)
+        except WarehouseBusy as exc:
+            return _fail(str(exc))
+        console.print(
+            f"{len(rows)} quarantined input(s) re-queued: the next `newsetl run` "
+            "over their source processes them again"
+        )
+        return 0
+    if args.show:
+        columns, rows = _query(
+            args.warehouse, duck.sql("quarantine_record"), {"source_uri": args.show}, False
+        )
+        if not rows:
+            return _fail(f"{args.show} is not in quarantine")
+    else:
+        columns, rows = _query(args.warehouse, duck.sql("quarantine_reasons"), None, False)
+    print_rows(columns, rows, args.format, console)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = Console()
@@ -372,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "schedule":
             return cmd_schedule(args, console)
+        if args.command == "quarantine":
+            return cmd_quarantine(args, console)
         if args.command == "rebuild":
             return cmd_rebuild(args, console)
         if args.command == "runs":

@@ -6,6 +6,7 @@ import hashlib
 import re
 from datetime import datetime
 
+from transforms.extract import EXTRACTOR_VERSION
 from transforms.metadata import (
     DATE_LANGUAGES,
     clean_title,
@@ -17,7 +18,6 @@ from transforms.metadata import (
     publisher_from_attributions,
     site_from_url,
 )
-from transforms.extract import EXTRACTOR_VERSION
 from transforms.records import Article, Caption, ExtractedDocument
 
 STAGE = "normalize"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import duckdb
@@ -157,3 +158,37 @@ def test_changed_input_is_reprocessed_and_copies_across_runs_are_duplicates(
         1,
         15,
     )
+
+
+def test_quarantine_lists_shows_and_requeues(prefect_server, landing, tmp_path, capsys):
+    warehouse = tmp_path / "news.duckdb"
+    run(landing, warehouse)
+    capsys.readouterr()
+    assert main(["quarantine", "--warehouse", str(warehouse), "--format", "csv"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0].startswith("stage,reason,inputs")
+    assert sorted(line.split(",")[1] for line in listing[1:]) == [
+        "binary_file",
+        "empty_file",
+        "too_large",
+    ]
+
+    huge = str((landing / "bad" / "huge.txt").absolute())
+    assert (
+        main(["quarantine", "--show", huge, "--warehouse", str(warehouse), "--format", "json"]) == 0
+    )
+    record = json.loads(capsys.readouterr().out)
+    assert (record["reason"], record["size_bytes"]) == ("too_large", 600_000)
+
+    # The limit was the problem: re-queue, then run with the default limit.
+    assert (
+        main(["quarantine", "--requeue", "--reason", "too_large", "--warehouse", str(warehouse)])
+        == 0
+    )
+    assert "1 quarantined input(s) re-queued" in capsys.readouterr().out
+    again = newsetl_flow(source=str(landing), warehouse=str(warehouse))
+    assert (again["inputs_new"], again["inputs_unchanged"]) == (1, 15)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    reasons = con.execute("select reason from quarantine where source_uri = ?", [huge]).fetchall()
+    con.close()
+    assert ("too_large",) not in reasons
