@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from warehouse.schema import ARTICLES, EXTRACTED_FRAME, RAW_FRAME, WAREHOUSE_FRAME
+from warehouse.schema import ARTICLE_FRAME, EXTRACTED_FRAME, RAW_FRAME, WAREHOUSE_FRAME
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,10 +80,8 @@ def _stage_rules(gxe, stage: str, limits: Thresholds, now: datetime) -> list:
             gxe.ExpectColumnValuesToNotBeNull(column="title", mostly=0.5, meta={"scope": WARN}),
         ]
     if stage == "articles":
-        columns = ARTICLES.schema.remove(ARTICLES.schema.get_field_index("ingested_at"))
-        columns = columns.remove(columns.get_field_index("run_id"))
         return [
-            *_schema_rules(gxe, columns, "article_id"),
+            *_schema_rules(gxe, ARTICLE_FRAME, "article_id"),
             gxe.ExpectColumnValuesToBeBetween(
                 column="word_count", min_value=limits.min_words, meta=record("too_few_words")
             ),

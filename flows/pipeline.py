@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
@@ -30,11 +29,12 @@ from transforms.ingest import STAGE as INGEST
 from transforms.ingest import ingest_bytes
 from transforms.normalize import NORMALIZER_VERSION
 from transforms.normalize import STAGE as NORMALIZE
-from transforms.records import Article, Reject
+from transforms.records import Article, RawDocument, Reject
 from warehouse import duck, lake, publish
 from warehouse.lock import WriterLock
 from warehouse.rows import article_rows, caption_rows, quarantine_rows
 from warehouse.schema import (
+    ARTICLE_FRAME,
     ARTICLES,
     CAPTIONS,
     INPUTS,
@@ -132,67 +132,67 @@ def wants_reprocess(entry: duck.LedgerEntry, uri: str, settings: Settings) -> bo
 
 def _keep_valid(records: list, report: StageReport, stage: str) -> tuple[list, list[Reject]]:
     """Split records by the record-level failures of a validation report."""
-    if not report.rejected:
-        return records, []
     kept, rejects = [], []
     for r in records:
         failure = report.rejected.get(r.source_uri)
         if failure is None:
             kept.append(r)
         else:
-            rejects.append(
-                Reject(
-                    r.source_uri,
-                    f"validate_{stage}",
-                    failure[0],
-                    failure[1],
-                    r.input_hash,
-                    getattr(r, "size_bytes", None),
-                )
-            )
+            rejects.append(stages.reject(r, f"validate_{stage}", *failure))
     return kept, rejects
 
 
-@task(name="ingest", cache_policy=NO_CACHE, **IO_RETRIES)
-def ingest_task(files: Sequence[InputFile], ledger: dict, settings: Settings, validator: Validator):
-    """Read and decode a batch of files, skipping versions the ledger already holds."""
+def _unchanged_on_disk(known: duck.LedgerEntry | None, f: InputFile) -> bool:
+    return known is not None and (known.size_bytes, known.modified_at) == (
+        f.size_bytes,
+        f.modified_at,
+    )
+
+
+def _read(f: InputFile, settings: Settings) -> RawDocument | Reject:
+    """Read and decode one input, or say why not."""
+    if f.size_bytes > settings.max_input_bytes:
+        detail = f"{f.size_bytes} bytes is over the limit of {settings.max_input_bytes}"
+        return Reject(f.source_uri, INGEST, "too_large", detail, "", f.size_bytes)
+    try:
+        data = f.read_bytes()
+    except OSError as exc:
+        detail = f"{type(exc).__name__}: {exc}"
+        return Reject(f.source_uri, INGEST, "unreadable", detail, "", f.size_bytes)
+    return ingest_bytes(
+        f.source_uri,
+        data,
+        modified_at=f.modified_at,
+        max_input_bytes=settings.max_input_bytes,
+        max_decompressed_bytes=settings.max_decompressed_bytes,
+        max_html_elements=settings.max_html_elements,
+    )
+
+
+def ingest_files(
+    files: Sequence[InputFile], ledger: dict[str, duck.LedgerEntry], settings: Settings
+) -> tuple[list[RawDocument], list[Reject], Counter[str]]:
+    """Decode the inputs the ledger does not hold yet; counts new/changed/reprocessed/unchanged."""
     raws, rejects, statuses = [], [], Counter()
     for f in files:
         known = ledger.get(f.source_uri)
         again = known is not None and wants_reprocess(known, f.source_uri, settings)
-        if (
-            known
-            and not again
-            and (known.size_bytes, known.modified_at)
-            == (
-                f.size_bytes,
-                f.modified_at,
-            )
-        ):
+        if not again and _unchanged_on_disk(known, f):
             statuses["unchanged"] += 1
             continue
-        if f.size_bytes > settings.max_input_bytes:
-            detail = f"{f.size_bytes} bytes is over the limit of {settings.max_input_bytes}"
-            result = Reject(f.source_uri, INGEST, "too_large", detail, "", f.size_bytes)
-        else:
-            try:
-                data = f.read_bytes()
-            except OSError as exc:
-                detail = f"{type(exc).__name__}: {exc}"
-                result = Reject(f.source_uri, INGEST, "unreadable", detail, "", f.size_bytes)
-            else:
-                result = ingest_bytes(
-                    f.source_uri,
-                    data,
-                    modified_at=f.modified_at,
-                    max_input_bytes=settings.max_input_bytes,
-                    max_decompressed_bytes=settings.max_decompressed_bytes,
-                )
+        result = _read(f, settings)
         if known and not again and result.input_hash == known.input_hash:
             statuses["unchanged"] += 1  # touched, not changed
             continue
         statuses["reprocessed" if again else "changed" if known else "new"] += 1
         (rejects if isinstance(result, Reject) else raws).append(result)
+    return raws, rejects, statuses
+
+
+@task(name="ingest", cache_policy=NO_CACHE, **IO_RETRIES)
+def ingest_task(files: Sequence[InputFile], ledger: dict, settings: Settings, validator: Validator):
+    """Read and decode a batch of files and validate the raw documents."""
+    raws, rejects, statuses = ingest_files(files, ledger, settings)
     report = validator.validate("raw", raw_frame(raws))
     raws, failed = _keep_valid(raws, report, "raw")
     return raws, rejects + failed, statuses, report
@@ -211,17 +211,10 @@ def extract_task(raws, validator: Validator, pool: StagePool):
 def normalize_task(docs, validator: Validator, pool: StagePool, now: datetime):
     """Normalize a batch on the worker processes and validate the article rows."""
     articles, rejects = pool.map(stages.normalizer(now), docs, NORMALIZE)
-    table = lake.to_arrow(_article_stage_schema(), article_rows(articles))
+    table = lake.to_arrow(ARTICLE_FRAME, article_rows(articles))
     report = validator.validate("articles", arrow_frame(table))
     articles, failed = _keep_valid(articles, report, "articles")
     return articles, rejects + failed, report
-
-
-def _article_stage_schema() -> pa.Schema:
-    schema = ARTICLES.schema
-    for name in ("ingested_at", "run_id"):
-        schema = schema.remove(schema.get_field_index(name))
-    return schema
 
 
 @task(name="stage", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -364,6 +357,8 @@ def newsetl_flow(
     lake_dir: str | None = None,
     batch_size: int = 500,
     max_input_bytes: int | None = None,
+    max_decompressed_bytes: int | None = None,
+    max_html_elements: int | None = None,
     reprocess: str | None = None,
     reprocess_since: str | None = None,
     reprocess_only: str | None = None,
@@ -385,7 +380,9 @@ def newsetl_flow(
     settings = replace(
         base,
         max_input_bytes=max_input_bytes or base.max_input_bytes,
-        workers=workers or base.workers,
+        max_decompressed_bytes=max_decompressed_bytes or base.max_decompressed_bytes,
+        max_html_elements=max_html_elements or base.max_html_elements,
+        workers=base.workers if workers is None else workers,
         doc_timeout_seconds=doc_timeout_seconds or base.doc_timeout_seconds,
     )
     summary = run_pipeline(settings).as_dict()

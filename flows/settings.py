@@ -33,8 +33,10 @@ class Settings:
     batch_size: int = 500
     max_input_bytes: int = 20 * 1024 * 1024
     max_decompressed_bytes: int = 100 * 1024 * 1024
-    # Extraction and normalization run on this many processes; one document gets at most
-    # doc_timeout_seconds in a stage before it is quarantined (the worker is replaced).
+    max_html_elements: int = 500_000
+    # Extraction and normalization run on this many processes (0: in the flow's own, with no
+    # time limit); one document gets at most doc_timeout_seconds in a stage before it is
+    # quarantined and its worker replaced.
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     doc_timeout_seconds: float = 60.0
     thresholds: Thresholds = field(default_factory=Thresholds)

@@ -116,7 +116,8 @@ def discover(source: str) -> tuple[list[InputFile], int]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in files:
                     path = Path(folder) / name
-                    if name.startswith(".") or not path.is_file():
+                    # A dangling symlink is kept: reading it fails, and it is quarantined.
+                    if name.startswith(".") or not (path.is_file() or path.is_symlink()):
                         continue
                     if is_supported(path):
                         candidates.append(path)
@@ -129,7 +130,10 @@ def discover(source: str) -> tuple[list[InputFile], int]:
         try:
             stat = path.stat()
         except OSError:
-            continue  # vanished between listing and stat: not an input any more
+            if not path.is_symlink():
+                continue  # vanished between listing and stat: not an input any more
+            found.append(InputFile(str(path.absolute()), path, 0, None))
+            continue
         found.append(
             InputFile(
                 source_uri=str(path.absolute()),

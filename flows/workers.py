@@ -17,15 +17,16 @@ from transforms.records import Reject
 class StagePool:
     """A pool of worker processes, started once per run and shared by the batches.
 
-    With one worker, stages run in this process (no pickling, no time limit). Workers are
-    spawned from a fork server, never forked from the threaded flow process.
+    With workers=0, stages run in this process (no pickling and no time limit: for
+    debugging). Workers are spawned from a fork server, never forked from the threaded flow
+    process.
     """
 
     def __init__(self, workers: int, timeout_seconds: float):
         self.workers = workers
         self.timeout_seconds = timeout_seconds
         self._pool: ProcessPool | None = None
-        if workers > 1:
+        if workers > 0:
             self._pool = ProcessPool(
                 max_workers=workers, context=multiprocessing.get_context("forkserver")
             )

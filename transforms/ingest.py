@@ -8,7 +8,9 @@ import re
 import zlib
 from datetime import datetime
 
+import ftfy
 from charset_normalizer import from_bytes
+from ftfy.badness import is_bad
 
 from transforms.records import RawDocument, Reject
 
@@ -19,6 +21,7 @@ TEXT_SUFFIXES = (".txt", ".text")
 _HTML_SNIFF = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
 _TAG = re.compile(r"<(p|div|a|span|br|script|meta|li|h[1-6])\b", re.I)
 _GZIP_MAGIC = b"\x1f\x8b"
+_MOJIBAKE_SAMPLE = 100_000
 # Control characters other than tab, newline, form feed and carriage return mark binary data.
 _CONTROL = bytes(set(range(32)) - {9, 10, 12, 13})
 _BOMS = (
@@ -92,6 +95,7 @@ def ingest_bytes(
     modified_at: datetime | None = None,
     max_input_bytes: int,
     max_decompressed_bytes: int,
+    max_html_elements: int = 500_000,
 ) -> RawDocument | Reject:
     """Check, decompress and decode one input's bytes."""
     input_hash = hashlib.sha256(data).hexdigest()
@@ -122,12 +126,20 @@ def ingest_bytes(
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return reject("empty_file", "the file holds only whitespace")
+    # Mojibake (UTF-8 once read as Windows-1252, ...) is repaired, and the repair is recorded.
+    if is_bad(text[:_MOJIBAKE_SAMPLE]):
+        text, encoding = ftfy.fix_text(text), f"{encoding}+ftfy"
+    fmt = input_format(source_uri, text)
+    if fmt == "html" and text.count("<") > max_html_elements:
+        return reject(
+            "too_many_elements", f"over {max_html_elements} tags: too complex to extract safely"
+        )
     return RawDocument(
         source_uri=source_uri,
         input_hash=input_hash,
         size_bytes=size,
         modified_at=modified_at,
-        input_format=input_format(source_uri, text),
+        input_format=fmt,
         encoding=encoding,
         text=text,
     )

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from transforms.records import Article, Reject
-from warehouse.schema import ARTICLES
+from warehouse.schema import ARTICLE_FRAME
 
-_ARTICLE_COLUMNS = tuple(n for n in ARTICLES.schema.names if n not in ("ingested_at", "run_id"))
+_ARTICLE_COLUMNS = tuple(ARTICLE_FRAME.names)
 
 
 def article_rows(articles: Iterable[Article]) -> Iterator[dict[str, Any]]:

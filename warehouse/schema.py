@@ -299,6 +299,8 @@ EXTRACTED_FRAME = pa.schema(
         _col("text_chars", pa.int64(), "Characters of body text.", nullable=False),
     ]
 )
+# An article row as the normalize stage makes it: the columns staging adds are not there yet.
+ARTICLE_FRAME = pa.schema([f for f in ARTICLES.schema if f.name not in ("ingested_at", "run_id")])
 # What the warehouse stage re-checks inside the publish transaction, over the whole table.
 WAREHOUSE_FRAME = pa.schema(
     [ARTICLES.schema.field(n) for n in ("article_id", "source_uri", "content_hash", "run_id")]

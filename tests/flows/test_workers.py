@@ -24,7 +24,7 @@ def behave(raw: RawDocument) -> str:
     return raw.text.upper()
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("workers", [0, 1, 2])
 def test_results_keep_order_and_errors_become_rejects(workers):
     with StagePool(workers, timeout_seconds=20) as pool:
         kept, rejects = pool.map(behave, [doc("a"), doc("raise"), doc("b")], "extract")

@@ -92,3 +92,23 @@ def test_gunzip_bounded_stops_at_the_limit():
 
 def test_decode_bytes_refuses_binary():
     assert decode_bytes(b"abc\x00\x01\x02def") is None
+
+
+def test_mojibake_is_repaired_and_recorded():
+    text = "Kinas toppdiplomat Wang Yi träffade Lavrov – den röda linjen är Taiwan, sade han."
+    garbled = text.encode("utf-8").decode("cp1252").encode("utf-8")
+    result = ingest("garbled.txt", garbled)
+    assert result.text == text
+    assert result.encoding == "utf-8+ftfy"
+
+
+def test_clean_text_is_left_alone():
+    result = ingest("clean.txt", ARTICLE.encode("utf-8"))
+    assert (result.text, result.encoding) == (ARTICLE, "utf-8")
+
+
+def test_html_with_too_many_tags_is_rejected():
+    page = ("<html><body>" + "<span>x</span>" * 600 + "</body></html>").encode()
+    result = ingest_bytes("tags.html", page, max_input_bytes=10**6,
+                          max_decompressed_bytes=10**6, max_html_elements=1000)
+    assert (result.stage, result.reason) == ("ingest", "too_many_elements")
