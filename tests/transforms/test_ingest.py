@@ -109,6 +109,11 @@ def test_clean_text_is_left_alone():
 
 def test_html_with_too_many_tags_is_rejected():
     page = ("<html><body>" + "<span>x</span>" * 600 + "</body></html>").encode()
-    result = ingest_bytes("tags.html", page, max_input_bytes=10**6,
-                          max_decompressed_bytes=10**6, max_html_elements=1000)
+    result = ingest_bytes(
+        "tags.html",
+        page,
+        max_input_bytes=10**6,
+        max_decompressed_bytes=10**6,
+        max_html_elements=1000,
+    )
     assert (result.stage, result.reason) == ("ingest", "too_many_elements")
