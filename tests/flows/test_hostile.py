@@ -151,3 +151,19 @@ def test_hostile_corpus_is_accounted_for(prefect_server, tmp_path):
     assert "root:" not in texts  # no external entity was resolved
     assert "lollollol" not in texts  # no entity was expanded
     assert encodings_fixed >= 5  # Latin-1, UTF-16, BOM, mojibake and the unicode name
+
+
+@pytest.mark.slow
+def test_a_folder_of_100_000_tiny_files(prefect_server, tmp_path):
+    landing = tmp_path / "landing"
+    for i in range(100_000):
+        folder = landing / f"{i // 1000:03d}"
+        if i % 1000 == 0:
+            folder.mkdir(parents=True)
+        (folder / f"t{i}.txt").write_bytes(b"" if i % 3 == 0 else f"tiny note {i}".encode())
+    warehouse = str(tmp_path / "w.duckdb")
+    first = newsetl_flow(source=str(landing), warehouse=warehouse, batch_size=2000)
+    assert first["status"] == "success", first["error"]
+    assert first["quarantine_reasons"] == {"extract/no_text": 66_666, "ingest/empty_file": 33_334}
+    again = newsetl_flow(source=str(landing), warehouse=warehouse, batch_size=2000)
+    assert (again["status"], again["inputs_unchanged"]) == ("no_op", 100_000)
