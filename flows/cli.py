@@ -71,6 +71,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--batch-size", type=int, default=500, help="documents per batch")
     run.add_argument(
+        "--max-decompressed-bytes",
+        type=int,
+        default=None,
+        help="gzip inputs that inflate past this are quarantined (default 100 MiB)",
+    )
+    run.add_argument(
+        "--max-html-elements",
+        type=int,
+        default=None,
+        help="HTML with more tags than this is quarantined (default 500,000)",
+    )
+    run.add_argument(
         "--workers",
         type=int,
         default=None,
@@ -293,6 +305,8 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
             lake_dir=str(args.lake) if args.lake else None,
             batch_size=args.batch_size,
             max_input_bytes=args.max_input_bytes,
+            max_decompressed_bytes=args.max_decompressed_bytes,
+            max_html_elements=args.max_html_elements,
             reprocess=args.reprocess,
             reprocess_since=args.since,
             reprocess_only=args.only,
