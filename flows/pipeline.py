@@ -217,23 +217,41 @@ def normalize_task(docs, validator: Validator, pool: StagePool, now: datetime):
     return articles, rejects + failed, report
 
 
+def keep_quarantined_bytes(
+    rejects: Sequence[Reject], files: dict[str, InputFile], settings: Settings
+) -> dict[str, str]:
+    """Copy the original bytes of quarantined inputs into the lake: source_uri -> copy."""
+    copies = {}
+    for r in rejects:
+        f = files[r.source_uri]
+        if f.size_bytes > settings.max_input_bytes:
+            continue  # too large to keep twice; the original stays at its source
+        try:
+            copies[r.source_uri] = str(lake.store_copy(settings.lake_dir, f.read_bytes()))
+        except OSError:
+            continue  # unreadable or gone: nothing to keep
+    return copies
+
+
 @task(name="stage", cache_policy=NO_CACHE, **IO_RETRIES)
 def stage_task(
     result: BatchResult,
     inputs: list[dict],
+    files: dict[str, InputFile],
     *,
     settings: Settings,
     run_id: str,
     at: datetime,
     part: int,
 ):
-    """Write a batch's rows as staged Parquet parts."""
+    """Write a batch's rows as staged Parquet parts, keeping quarantined inputs' bytes."""
     lake_dir = settings.lake_dir
+    copies = keep_quarantined_bytes(result.rejects, files, settings)
     rows = [{**row, "ingested_at": at, "run_id": run_id} for row in article_rows(result.articles)]
     parts = (
         (ARTICLES, rows),
         (CAPTIONS, caption_rows(result.articles, run_id)),
-        (QUARANTINE, quarantine_rows(result.rejects, run_id, at)),
+        (QUARANTINE, quarantine_rows(result.rejects, run_id, at, copies)),
         (INPUTS, inputs),
     )
     for table, table_rows in parts:
@@ -447,9 +465,16 @@ def _run_batches(files, ledger, settings, validator, pool, summary, reports, at)
         firsts, copies = stages.split_duplicates(articles, run_article_ids | held)
         run_article_ids.update(a.article_id for a in firsts)
         result = BatchResult(firsts, copies, rejects, batch_statuses, [r1, r2, r3])
-        inputs = input_rows(result, {f.source_uri: f for f in batch}, summary.run_id)
+        by_uri = {f.source_uri: f for f in batch}
+        inputs = input_rows(result, by_uri, summary.run_id)
         stage_task(
-            quote(result), quote(inputs), settings=settings, run_id=summary.run_id, at=at, part=part
+            quote(result),
+            quote(inputs),
+            quote(by_uri),
+            settings=settings,
+            run_id=summary.run_id,
+            at=at,
+            part=part,
         )
         statuses.update(batch_statuses)
         summary.duplicates += len(copies)

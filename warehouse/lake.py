@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -18,6 +19,21 @@ STAGING = "_staging"
 def to_arrow(schema: pa.Schema, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
     """Rows (dicts keyed by column) to an Arrow table of exactly this schema."""
     return pa.Table.from_pylist([{n: r.get(n) for n in schema.names} for r in rows], schema=schema)
+
+
+QUARANTINE_FILES = "quarantine_files"
+
+
+def store_copy(lake: Path, data: bytes) -> Path:
+    """Keep bytes content-addressed under <lake>/quarantine_files/; returns the path."""
+    digest = hashlib.sha256(data).hexdigest()
+    path = lake / QUARANTINE_FILES / digest[:2] / digest
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.write_bytes(data)
+        partial.replace(path)
+    return path
 
 
 def staging_dir(lake: Path, run_id: str) -> Path:

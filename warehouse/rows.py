@@ -30,7 +30,10 @@ def caption_rows(articles: Iterable[Article], run_id: str) -> Iterator[dict[str,
             }
 
 
-def quarantine_rows(rejects: Iterable[Reject], run_id: str, at: datetime) -> Iterator[dict]:
+def quarantine_rows(
+    rejects: Iterable[Reject], run_id: str, at: datetime, copies: dict[str, str]
+) -> Iterator[dict]:
+    """Quarantine rows; copies maps source_uri to the stored copy of its bytes."""
     for r in rejects:
         yield {
             "source_uri": r.source_uri,
@@ -39,6 +42,7 @@ def quarantine_rows(rejects: Iterable[Reject], run_id: str, at: datetime) -> Ite
             "reason": r.reason,
             "detail": r.detail,
             "size_bytes": r.size_bytes,
+            "stored_copy": copies.get(r.source_uri),
             "run_id": run_id,
             "quarantined_at": at,
         }

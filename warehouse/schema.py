@@ -150,6 +150,12 @@ QUARANTINE = Table(
             ),
             _col("detail", pa.string(), "Human-readable detail: the limit, the exception."),
             _col("size_bytes", pa.int64(), "Size of the input in bytes."),
+            _col(
+                "stored_copy",
+                pa.string(),
+                "Copy of the input's original bytes in the lake (null if it was too large "
+                "or could not be read).",
+            ),
             _col("run_id", pa.string(), "Run that quarantined it.", nullable=False),
             _col("quarantined_at", UTC_TS, "When it was quarantined.", nullable=False),
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import duckdb
 import pyarrow.dataset as ds
@@ -179,6 +180,25 @@ def test_quarantine_lists_shows_and_requeues(prefect_server, landing, tmp_path, 
     )
     record = json.loads(capsys.readouterr().out)
     assert (record["reason"], record["size_bytes"]) == ("too_large", 600_000)
+
+    assert record["stored_copy"] is None  # over the size limit: not copied
+    binary = landing / "bad" / "binary.txt"
+    assert (
+        main(
+            [
+                "quarantine",
+                "--show",
+                str(binary.absolute()),
+                "--warehouse",
+                str(warehouse),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    stored = json.loads(capsys.readouterr().out)["stored_copy"]
+    assert Path(stored).read_bytes() == binary.read_bytes()
 
     # The limit was the problem: re-queue, then run with the default limit.
     assert (

@@ -5,6 +5,7 @@ select
     quarantine.reason,
     quarantine.detail,
     quarantine.size_bytes,
+    quarantine.stored_copy,
     quarantine.input_hash,
     quarantine.run_id,
     quarantine.quarantined_at,
