@@ -32,8 +32,9 @@ from transforms.normalize import STAGE as NORMALIZE
 from transforms.records import Article, RawDocument, Reject
 from warehouse import duck, lake, publish
 from warehouse.lock import WriterLock
-from warehouse.rows import article_rows, caption_rows, quarantine_rows
+from warehouse.rows import article_rows, caption_rows, copy_rows, quarantine_rows
 from warehouse.schema import (
+    ARTICLE_COPIES,
     ARTICLE_FRAME,
     ARTICLES,
     CAPTIONS,
@@ -250,6 +251,7 @@ def stage_task(
     rows = [{**row, "ingested_at": at, "run_id": run_id} for row in article_rows(result.articles)]
     parts = (
         (ARTICLES, rows),
+        (ARTICLE_COPIES, copy_rows(result.articles, result.copies, run_id, at)),
         (CAPTIONS, caption_rows(result.articles, run_id)),
         (QUARANTINE, quarantine_rows(result.rejects, run_id, at, copies)),
         (INPUTS, inputs),

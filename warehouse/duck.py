@@ -94,7 +94,22 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(f"alter table {table.name} add column {f.name} {duck_type(f.type)}")
         for statement in comment_sql(table):
             con.execute(statement)
+    for name, body in views().items():
+        con.execute(f"create or replace view {name} as\n{body}")
+        # The view's grain is the first line of its file's header comment.
+        con.execute(f"comment on view {name} is {_quote(body.splitlines()[0].lstrip('- '))}")
     con.execute("commit")
+
+
+@cache
+def views() -> dict[str, str]:
+    """View name -> its query, from warehouse/views/<name>.sql."""
+    folder = resources.files("warehouse").joinpath("views")
+    return {
+        entry.name.removesuffix(".sql"): entry.read_text()
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".sql")
+    }
 
 
 def merge_sql(table: Table) -> str:

@@ -11,6 +11,7 @@ import duckdb
 from warehouse import duck, lake
 from warehouse.lock import WriterLock
 from warehouse.schema import (
+    ARTICLE_COPIES,
     ARTICLES,
     CAPTIONS,
     INPUTS,
@@ -20,7 +21,7 @@ from warehouse.schema import (
     Table,
 )
 
-DATA_TABLES: tuple[Table, ...] = (ARTICLES, CAPTIONS, QUARANTINE, INPUTS)
+DATA_TABLES: tuple[Table, ...] = (ARTICLES, ARTICLE_COPIES, CAPTIONS, QUARANTINE, INPUTS)
 RECORD_TABLES: tuple[Table, ...] = (QUALITY_RESULTS, PIPELINE_RUNS)
 
 

@@ -18,6 +18,24 @@ def article_rows(articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
         yield {name: getattr(a, name) for name in _ARTICLE_COLUMNS}
 
 
+def copy_rows(
+    firsts: Iterable[Article], copies: Iterable[Article], run_id: str, at: datetime
+) -> Iterator[dict[str, Any]]:
+    """One row per input an article was found in (first copies, then duplicates)."""
+    for articles, first in ((firsts, True), (copies, False)):
+        for a in articles:
+            yield {
+                "article_id": a.article_id,
+                "source_uri": a.source_uri,
+                "url": a.url,
+                "host_site": a.host_site,
+                "publisher": a.publisher,
+                "is_first_copy": first,
+                "seen_at": at,
+                "run_id": run_id,
+            }
+
+
 def caption_rows(articles: Iterable[Article], run_id: str) -> Iterator[dict[str, Any]]:
     for a in articles:
         for position, c in enumerate(a.captions):

@@ -127,6 +127,30 @@ CAPTIONS = Table(
     ),
 )
 
+ARTICLE_COPIES = Table(
+    name="article_copies",
+    grain="One row per input an article was found in: the first copy and every duplicate.",
+    key=("article_id", "source_uri"),
+    on_match="update",
+    schema=pa.schema(
+        [
+            _col("article_id", pa.string(), "The article this copy is.", nullable=False),
+            _col("source_uri", pa.string(), "Input file holding the copy.", nullable=False),
+            _col("url", pa.string(), "URL the copy states, if any."),
+            _col("host_site", pa.string(), "Site that served this copy, as normalized."),
+            _col("publisher", pa.string(), "Publisher this copy names."),
+            _col(
+                "is_first_copy",
+                pa.bool_(),
+                "Whether this input gave the article its row.",
+                nullable=False,
+            ),
+            _col("seen_at", UTC_TS, "When the copy was loaded.", nullable=False),
+            _col("run_id", pa.string(), "Run that found the copy.", nullable=False),
+        ]
+    ),
+)
+
 QUARANTINE = Table(
     name="quarantine",
     grain="One row per input, stage and reason that kept the input out of articles.",
@@ -277,6 +301,7 @@ QUALITY_RESULTS = Table(
 
 TABLES: tuple[Table, ...] = (
     ARTICLES,
+    ARTICLE_COPIES,
     CAPTIONS,
     QUARANTINE,
     INPUTS,

@@ -116,6 +116,30 @@ def test_flow_loads_quarantines_and_is_idempotent(prefect_server, landing, tmp_p
         "Westside People",
     ) in reprints
 
+    con = duckdb.connect(str(warehouse), read_only=True)
+    copies = con.execute(
+        "select count(*), count(*) filter (where is_first_copy) from article_copies"
+    ).fetchone()
+    views = {
+        name: con.execute(f"select count(*) from {name}").fetchone()[0]
+        for (name,) in con.execute(
+            "select view_name from duckdb_views() where not internal"
+        ).fetchall()
+    }
+    reprinted = con.execute("select publisher, reprinted_by from reprints").fetchall()
+    con.close()
+    assert copies == (13, 12)  # every loaded input and the duplicate, each linked
+    assert set(views) == {
+        "coverage_by_publisher_day",
+        "language_mix",
+        "articles_per_author",
+        "reprints",
+        "quality_pass_rates",
+        "quarantine_by_reason",
+    }
+    assert all(views.values())
+    assert ("CNN", "Westside People") in reprinted
+
     lake_articles = ds.dataset(first["lake"] + "/articles", format="parquet").to_table()
     assert lake_articles.num_rows == 12
 

@@ -1,6 +1,9 @@
 -- An input processed again (changed, or reprocessed on request) replaces what it produced
--- before: its earlier article, unless another input still holds that article as a duplicate,
--- the captions of articles being reloaded, and its quarantine rows.
+-- before: its copy row, its earlier article unless another input still holds that article
+-- as a duplicate, the captions of articles being reloaded, and its quarantine rows.
+delete from article_copies
+where source_uri in (select source_uri from run_inputs);
+
 delete from articles
 where source_uri in (select source_uri from run_inputs)
     and article_id not in (
