@@ -20,6 +20,7 @@ from flows.sources import SourceError, discover
 from warehouse import duck
 from warehouse.lock import WarehouseBusy, WriterLock
 from warehouse.publish import rebuild
+from warehouse.schema import TABLES
 
 EXAMPLES = """examples:
   newsetl run                                   bundled samples -> data/newsetl.duckdb
@@ -29,6 +30,7 @@ EXAMPLES = """examples:
   newsetl sql "select * from quarantine" --format csv > quarantine.csv
   newsetl run --reprocess outdated              rebuild rows made by older code
   newsetl rebuild                               recreate the DuckDB file from the Parquet lake
+  newsetl export --table articles --format jsonl --out articles.jsonl
   newsetl runs
 """
 
@@ -172,6 +174,14 @@ def _parser() -> argparse.ArgumentParser:
     quarantine.add_argument("--reason")
     quarantine.add_argument("--stage")
     quarantine.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    export = sub.add_parser(
+        "export", help="write a table or view to Parquet, CSV or JSON lines for other tools"
+    )
+    warehouse_arg(export)
+    export.add_argument("--table", default="articles", help="table or view (default articles)")
+    export.add_argument("--format", choices=("parquet", "csv", "jsonl"), default="parquet")
+    export.add_argument("--out", type=Path, required=True, help="file to write")
 
     runs = sub.add_parser("runs", help="list the run history")
     warehouse_arg(runs)
@@ -415,6 +425,21 @@ def cmd_quarantine(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, console: Console) -> int:
+    known = {t.name for t in TABLES} | set(duck.views())
+    if args.table not in known:
+        return _fail(f"no table or view {args.table!r}; choose from {', '.join(sorted(known))}")
+    if not args.warehouse.exists():
+        return _fail(f"warehouse {args.warehouse} does not exist (run `newsetl run`)")
+    con = duck.connect(args.warehouse, read_only=True)
+    try:
+        rows = duck.export(con, args.table, args.out, args.format)
+    finally:
+        con.close()
+    console.print(f"wrote {rows} rows of {args.table} to {args.out} ({args.format})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = Console()
@@ -427,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "schedule":
             return cmd_schedule(args, console)
+        if args.command == "export":
+            return cmd_export(args, console)
         if args.command == "quarantine":
             return cmd_quarantine(args, console)
         if args.command == "rebuild":

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
@@ -339,7 +340,39 @@ def publish_task(
         con.close()
     _pause(settings, "promote")
     lake.promote(lake_dir, run_id)
+    publish_artifacts(summary)
     return summary
+
+
+def publish_artifacts(s: RunSummary) -> None:
+    """The run summary and quarantine reasons as artifacts in the Prefect UI."""
+    create_markdown_artifact(
+        key="newsetl-run-summary",
+        description=f"newsetl run {s.run_id}",
+        markdown="\n".join(
+            [
+                f"# newsetl run `{s.run_id}`: {s.status}",
+                "",
+                "| inputs seen | new | changed | unchanged | loaded | duplicates | quarantined "
+                "| failed checks | seconds |",
+                "|---|---|---|---|---|---|---|---|---|",
+                f"| {s.inputs_seen} | {s.inputs_new} | {s.inputs_changed} | "
+                f"{s.inputs_unchanged} | {s.articles_loaded} | {s.duplicates} | "
+                f"{s.quarantined} | {s.expectations_failed} | {s.seconds} |",
+                "",
+                f"Warehouse: `{s.warehouse}`",
+                *(["", f"**Error:** {s.error}"] if s.error else []),
+            ]
+        ),
+    )
+    create_table_artifact(
+        key="newsetl-quarantine",
+        description=f"Inputs quarantined by run {s.run_id}, by stage and reason",
+        table=[
+            {"stage": key.split("/", 1)[0], "reason": key.split("/", 1)[1], "inputs": n}
+            for key, n in s.quarantine_reasons.items()
+        ],
+    )
 
 
 def _validate_warehouse(con, validator: Validator, reports: list[StageReport]) -> None:

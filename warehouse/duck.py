@@ -174,3 +174,18 @@ def articles_held_elsewhere(
 def committed_runs(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Run ids recorded in pipeline_runs."""
     return {row[0] for row in con.execute("select run_id from pipeline_runs").fetchall()}
+
+
+_EXPORT_OPTIONS = {
+    "parquet": "format parquet, compression zstd",
+    "csv": "format csv, header",
+    "jsonl": "format json",
+}
+
+
+def export(con: duckdb.DuckDBPyConnection, name: str, out: Path, fmt: str) -> int:
+    """Write a table or view (a name from the schema or views, checked by the caller) to a file."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # COPY takes the target as a literal; the name is one of ours, the path is quoted.
+    con.execute(f"copy (select * from {name}) to {_quote(str(out))} ({_EXPORT_OPTIONS[fmt]})")
+    return con.execute(f"select count(*) from {name}").fetchone()[0]

@@ -100,3 +100,54 @@ def test_unwritable_warehouse_fails_before_running(tmp_path, capsys):
     blocker.write_text("x")
     assert main(["run", "--warehouse", str(blocker / "w.duckdb")]) == 2
     assert "cannot open warehouse" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
+def test_export_writes_a_file_other_tools_read(warehouse, tmp_path, fmt):
+    import pyarrow.csv
+    import pyarrow.json
+    import pyarrow.parquet
+
+    out = tmp_path / f"runs.{fmt}"
+    assert (
+        main(
+            [
+                "export",
+                "--table",
+                "pipeline_runs",
+                "--format",
+                fmt,
+                "--out",
+                str(out),
+                "--warehouse",
+                str(warehouse),
+            ]
+        )
+        == 0
+    )
+    reader = {
+        "parquet": pyarrow.parquet.read_table,
+        "csv": pyarrow.csv.read_csv,
+        "jsonl": pyarrow.json.read_json,
+    }[fmt]
+    table = reader(out)
+    assert table.num_rows == 1
+    assert table.column("run_id").to_pylist() == ["r1"]
+
+
+def test_export_refuses_unknown_tables(warehouse, tmp_path, capsys):
+    assert (
+        main(
+            [
+                "export",
+                "--table",
+                "secrets",
+                "--out",
+                str(tmp_path / "x.csv"),
+                "--warehouse",
+                str(warehouse),
+            ]
+        )
+        == 2
+    )
+    assert "no table or view 'secrets'" in capsys.readouterr().err

@@ -236,3 +236,18 @@ def test_quarantine_lists_shows_and_requeues(prefect_server, landing, tmp_path, 
     reasons = con.execute("select reason from quarantine where source_uri = ?", [huge]).fetchall()
     con.close()
     assert ("too_large",) not in reasons
+
+
+def test_run_publishes_prefect_artifacts(prefect_server, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    summary = newsetl_flow(source=str(SAMPLES / "seeds"), warehouse=str(tmp_path / "w.duckdb"))
+    keys = ["newsetl-run-summary", "newsetl-quarantine"]
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=keys))
+        )
+    latest = {a.key: a for a in sorted(artifacts, key=lambda a: a.created)}
+    assert set(latest) == set(keys)
+    assert summary["run_id"] in latest["newsetl-run-summary"].data
