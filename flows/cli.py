@@ -85,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
         help="HTML with more tags than this is quarantined (default 500,000)",
     )
     run.add_argument(
+        "--max-text-chars",
+        type=int,
+        default=None,
+        help="decoded texts longer than this are quarantined (default 2,000,000)",
+    )
+    run.add_argument(
         "--workers",
         type=int,
         default=None,
@@ -317,6 +323,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
             max_input_bytes=args.max_input_bytes,
             max_decompressed_bytes=args.max_decompressed_bytes,
             max_html_elements=args.max_html_elements,
+            max_text_chars=args.max_text_chars,
             reprocess=args.reprocess,
             reprocess_since=args.since,
             reprocess_only=args.only,

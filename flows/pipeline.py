@@ -412,6 +412,7 @@ def newsetl_flow(
     max_input_bytes: int | None = None,
     max_decompressed_bytes: int | None = None,
     max_html_elements: int | None = None,
+    max_text_chars: int | None = None,
     reprocess: str | None = None,
     reprocess_since: str | None = None,
     reprocess_only: str | None = None,
@@ -435,6 +436,10 @@ def newsetl_flow(
         max_input_bytes=max_input_bytes or base.max_input_bytes,
         max_decompressed_bytes=max_decompressed_bytes or base.max_decompressed_bytes,
         max_html_elements=max_html_elements or base.max_html_elements,
+        thresholds=replace(
+            base.thresholds,
+            max_text_chars=max_text_chars or base.thresholds.max_text_chars,
+        ),
         workers=base.workers if workers is None else workers,
         doc_timeout_seconds=doc_timeout_seconds or base.doc_timeout_seconds,
     )

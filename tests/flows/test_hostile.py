@@ -61,7 +61,18 @@ def build(root):
         "login.html": (
             b"<html><body><form><p>Please sign in to continue.</p>"
             b"<input name=user></form></body></html>",
-            "text_too_short",
+            "not_an_article",
+        ),
+        "listing.html": (
+            (
+                "<html><body><main><h1>Latest news</h1><ul>"
+                + "".join(
+                    f'<li><a href="/story/{i}">Council votes on new budget plan {i}</a></li>'
+                    for i in range(40)
+                )
+                + "</ul></main></body></html>"
+            ).encode(),
+            "not_an_article",
         ),
         "deep.html": (
             (
