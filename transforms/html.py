@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import justext
 import trafilatura
+from htmldate.extractors import try_date_expr
 from lxml.html import HtmlElement
+
+from transforms.metadata import choose_title, parse_authors, site_affixes
 
 _WORD = re.compile(r"\w+")
 _STOPWORDS = frozenset(justext.get_stoplist("English"))
@@ -57,6 +62,24 @@ _BLOCK_TAGS = (
     "dt",
     "figcaption",
 )
+_HEADLINE_LD = re.compile(r'"headline"\s*:\s*("(?:[^"\\]|\\.)*")')
+_TITLE_METAS = frozenset(("og:title", "twitter:title"))
+_YEAR = re.compile(r"\b(?:19[89]\d|20[0-3]\d)\b")
+_UPDATED = re.compile(r"updat|modif|revis|reviewed|aktualisiert|actualiz|mis à jour", re.I)
+_BYLINE_ATTR = re.compile(r"author|byline", re.I)
+# An author's job title, bio or avatar sits in an "author-title"/"author-bio" box beside the name.
+_NOT_NAME_ATTR = re.compile(r"title|role|bio|desc|avatar|image|img|photo", re.I)
+_BY = re.compile(r"^\s*by\s", re.I)
+# A label whose name follows in the next element: <p>Written by</p><p>Edzel Tabing</p>.
+_BY_LABEL = re.compile(r"^(?:(?:written|posted|words)\s+)?by:?$|^authors?:?$", re.I)
+# The header block around the headline: elements (in document order) searched for its date
+# and byline. Dates further away belong to comments, related stories or the footer.
+_HEADER_REACH = 40
+_MAX_DATE_CHARS = 60
+_MAX_BYLINE_CHARS = 120
+# Bounds for dates read from the page; normalize drops the ones later than its `now`.
+_FIRST_DAY = datetime(1995, 1, 1)
+_LAST_DAY = datetime(2100, 1, 1)
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _OUTER_TAGS = frozenset(("aside", "footer", "nav", "header", "form"))
 # A block holding this share of the located text (by words) is the article's container.
@@ -150,17 +173,118 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         lines.pop(0)
     caption_keys = {_key(c) for c in captions}
     lines = [line for line in lines if _key(line) not in caption_keys]
+    site_names = [name for name in (doc.sitename, doc.hostname) if name]
+    title, headline = page_title(tree, site_names)
     return HtmlParts(
-        title=doc.title,
+        title=title or doc.title,
         description=doc.description,
         paragraphs=cut_chrome(lines, tree),
         captions=captions,
         credits=credits,
-        site_names=[name for name in (doc.sitename, doc.hostname) if name],
+        site_names=site_names,
         url=doc.url,
-        author=doc.author,
-        date=doc.date,
+        author=doc.author
+        if parse_authors(doc.author)
+        else byline_near(tree, headline) or _meta_author(tree),
+        date=header_date(tree, headline) or doc.date,
     )
+
+
+def _text(el: HtmlElement) -> str:
+    return " ".join(el.text_content().split())
+
+
+def page_title(tree: HtmlElement, site_names: list[str]) -> tuple[str | None, HtmlElement | None]:
+    """The headline the page's title cues agree on and its <h1>; site names it reveals are added.
+
+    (None, None) when no <h1> is a headline the metadata agrees with.
+    """
+    metas = [
+        m.get("content", "")
+        for m in tree.iter("meta")
+        if (m.get("property") or m.get("name") or "").lower() in _TITLE_METAS
+    ]
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            for match in _HEADLINE_LD.finditer(script.text):
+                try:
+                    metas.append(json.loads(match.group(1)))
+                except ValueError:
+                    continue
+    title = next((_text(t) for t in tree.iter("title")), "")
+    h1s = list(tree.iter("h1"))
+    headings = [_text(h) for h in h1s]
+    site_names.extend(site_affixes(title, [*metas, *headings]))
+    chosen, index = choose_title(headings, [*metas, title], site_names)
+    return chosen, (h1s[index] if index is not None else None)
+
+
+def _near_headline(tree: HtmlElement, headline: HtmlElement) -> list[HtmlElement]:
+    """Elements after the headline, then those before it (nearest first), within reach."""
+    order = [el for el in tree.iter() if isinstance(el.tag, str)]
+    at = order.index(headline)
+    return order[at + 1 : at + 1 + _HEADER_REACH] + order[max(0, at - _HEADER_REACH) : at][::-1]
+
+
+def header_date(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
+    """Publication date shown beside the headline (YYYY-MM-DD); None when none is shown.
+
+    Dates labelled as updates are skipped: the page's metadata dates the original better.
+    """
+    if headline is None:
+        return None
+    for el in _near_headline(tree, headline):
+        if el.tag == "time":
+            raw = el.get("datetime") or _text(el)
+        elif el.tag in ("script", "style"):
+            continue
+        else:
+            raw = (el.text or "").strip()
+            if len(raw) > _MAX_DATE_CHARS or not _YEAR.search(raw):
+                continue
+        day = try_date_expr(raw[:_MAX_DATE_CHARS], "%Y-%m-%d", False, _FIRST_DAY, _LAST_DAY)
+        if day and not _UPDATED.search(_label(el)):
+            return day
+    return None
+
+
+def _label(el: HtmlElement) -> str:
+    """The short text around a date element, where "Updated" or "Published" would be."""
+    context = _text(el)
+    for parent in list(el.iterancestors())[:2]:
+        text = _text(parent)
+        if len(text) > 150:
+            break
+        context = text
+    return context
+
+
+def byline_near(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
+    """Author names from a byline element or a "By ..." line beside the headline; None if none."""
+    if headline is None:
+        return None
+    near = _near_headline(tree, headline)
+    for at, el in enumerate(near):
+        attrs = " ".join(el.get(name, "") for name in ("class", "id", "itemprop", "rel"))
+        text = _text(el)
+        if _BY_LABEL.match(text) and at + 1 < len(near):
+            text = _text(near[at + 1])
+        elif _NOT_NAME_ATTR.search(attrs) or not (
+            _BYLINE_ATTR.search(attrs) or _BY.match(el.text or "")
+        ):
+            continue
+        names = parse_authors(text) if len(text) <= _MAX_BYLINE_CHARS else []
+        if names:
+            return "; ".join(names)
+    return None
+
+
+def _meta_author(tree: HtmlElement) -> str | None:
+    """<meta name="author"> when it names a person; trafilatura drops one-word names."""
+    for meta in tree.iter("meta"):
+        if (meta.get("name") or "").lower() == "author" and parse_authors(meta.get("content")):
+            return meta.get("content")
+    return None
 
 
 def figure_captions(tree: HtmlElement) -> tuple[list[str], list[str]]:

@@ -21,7 +21,14 @@ TEXT_SUFFIXES = (".txt", ".text")
 _HTML_SNIFF = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
 _TAG = re.compile(r"<(p|div|a|span|br|script|meta|li|h[1-6])\b", re.I)
 _GZIP_MAGIC = b"\x1f\x8b"
-_MOJIBAKE_SAMPLE = 100_000
+_MOJIBAKE_SAMPLE = 50_000
+# A UTF-8 lead byte (0xC2-0xF4) then a continuation byte (0x80-0xBF), both read as cp1252.
+_MOJIBAKE_LEAD = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
+    "[ÂÃÄÅÆÇÐÑÒÓÔØÙâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
 # Control characters other than tab, newline, form feed and carriage return mark binary data.
 _CONTROL = bytes(set(range(32)) - {9, 10, 12, 13})
 _BOMS = (
@@ -127,7 +134,10 @@ def ingest_bytes(
     if not text.strip():
         return reject("empty_file", "the file holds only whitespace")
     # Mojibake (UTF-8 once read as Windows-1252, ...) is repaired, and the repair is recorded.
-    if is_bad(text[:_MOJIBAKE_SAMPLE]):
+    # ftfy's check is thorough but slow on big pages: only texts showing the characters that
+    # mis-decoded UTF-8 starts with get it.
+    sample = text[:_MOJIBAKE_SAMPLE]
+    if _MOJIBAKE_LEAD.search(sample) and is_bad(sample):
         text, encoding = ftfy.fix_text(text), f"{encoding}+ftfy"
     fmt = input_format(source_uri, text)
     if fmt == "html" and text.count("<") > max_html_elements:

@@ -147,6 +147,83 @@ def _strip_parenthesized_site(text: str, keys: Sequence[str]) -> str:
     return text
 
 
+_WORD_RE = re.compile(r"\w+")
+_DOMAIN_RE = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+_AFFIX_JUNK = " |-–—:·•»«/"
+# Longest site name learned from a <title> affix; longer leftovers are part of the headline.
+_MAX_AFFIX_WORDS = 6
+_MIN_CUE_CHARS = 8
+# Mean word overlap with the metadata titles an <h1> needs to count as the headline.
+_MIN_HEADLINE_AGREEMENT = 0.15
+_MAX_HEADLINE_WORDS = 30
+
+
+def site_affixes(page_title: str | None, cues: Sequence[str]) -> list[str]:
+    """What <title> adds around another title cue (og:title, <h1>): the site's name; [] if none."""
+    page = " ".join((page_title or "").split())
+    # The longest cue inside the title is the headline; a shorter one may be the site's logo.
+    for cue in sorted(cues, key=lambda c: len(c or ""), reverse=True):
+        cue = " ".join((cue or "").split())
+        start = page.casefold().find(cue.casefold()) if len(cue) >= _MIN_CUE_CHARS else -1
+        if start < 0 or cue == page:
+            continue
+        affixes = (page[:start].strip(_AFFIX_JUNK), page[start + len(cue) :].strip(_AFFIX_JUNK))
+        return [a for a in affixes if a and len(a.split()) <= _MAX_AFFIX_WORDS]
+    return []
+
+
+def _overlap(a: str, b: str) -> float:
+    words_a = {w.casefold() for w in _WORD_RE.findall(a)}
+    words_b = {w.casefold() for w in _WORD_RE.findall(b)}
+    return len(words_a & words_b) / len(words_a | words_b) if words_a and words_b else 0.0
+
+
+def _is_headline(text: str | None, site_names: Sequence[str]) -> bool:
+    """False for <h1>s that hold a logo, the site's name or domain, or only numbers."""
+    if not text or len(text.split()) > _MAX_HEADLINE_WORDS or _DOMAIN_RE.fullmatch(text):
+        return False
+    if _squash(text) in {_squash(name) for name in site_names}:
+        return False
+    return any(not word.isdigit() for word in _WORD_RE.findall(text))
+
+
+def choose_title(
+    headings: Sequence[str], metas: Sequence[str], site_names: Sequence[str] = ()
+) -> tuple[str | None, int | None]:
+    """(title, index of the <h1> it came from) from the page's <h1>s and metadata titles.
+
+    The visible <h1> the metadata titles agree with wins; (None, None) leaves the choice to
+    the caller's fallback.
+    """
+    metas = [m for m in (clean_title(m, site_names) for m in metas) if m]
+    cleaned = [clean_title(h, site_names) for h in headings]
+    found = [(i, h) for i, h in enumerate(cleaned) if h and _is_headline(h, site_names)]
+    if not found:
+        return None, None
+    if not metas:
+        return found[0][1], found[0][0]
+
+    def agreement(text: str) -> float:
+        return sum(_overlap(text, m) for m in metas) / len(metas)
+
+    index, heading = max(found, key=lambda pair: agreement(pair[1]))
+    if agreement(heading) < _MIN_HEADLINE_AGREEMENT:
+        return None, None
+    # All-caps headings are styled for display; the metadata keeps the headline's own case.
+    if heading.isupper():
+        return max(metas, key=lambda m: _overlap(m, heading)), index
+    folded = heading.casefold()
+    for meta in metas:
+        start = folded.find(meta.casefold())
+        # "Dec 18 2025 Title", "Title Posted on July 1, 2024", "Blog: Title": the <h1> holds
+        # the headline plus a date or a label, which the metadata title leaves out.
+        if meta.casefold() != folded and start >= 0:
+            rest = folded[:start] + folded[start + len(meta) :]
+            if start > 0 or any(ch.isdigit() for ch in rest):
+                return meta, index
+    return heading, index
+
+
 # --- authors ----------------------------------------------------------------------------
 
 
@@ -165,7 +242,7 @@ _CUT_AT_RE = re.compile(
     re.IGNORECASE,
 )
 _SPLIT_RE = re.compile(
-    r"\s*(?:;|,|&|\+|/|•|·|\band\b|\bund\b|\boch\b|\bet\b|\by\b)\s*", re.IGNORECASE
+    r"\s*(?:;|,|&|\+|/|•|·|⋅|\band\b|\bund\b|\boch\b|\bet\b|\by\b)\s*", re.IGNORECASE
 )
 _MONTHS = _words(
     "january february march april may june july august september october november "
@@ -195,7 +272,8 @@ _NON_PERSON_WORDS = _words(
     "the author authors view all posts profile bio articles foundation university "
     "institute center centre company inc llc ltd group media magazine network association "
     "society council committee department school college hospital clinic club project "
-    "online today times journal herald tribune gazette chronicle daily weekly blog"
+    "online today times journal herald tribune gazette chronicle daily weekly blog "
+    "review reviews opinion"
 )
 # Postnominal credentials ("RN", "PhD", "MD") trail a name after a comma or inside it.
 _CREDENTIALS = _words(

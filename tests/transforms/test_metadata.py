@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from transforms.metadata import (
+    choose_title,
     clean_title,
     detect_language,
     parse_authors,
@@ -10,6 +11,7 @@ from transforms.metadata import (
     parse_date,
     parse_date_line,
     publisher_from_attributions,
+    site_affixes,
     site_from_url,
 )
 
@@ -294,3 +296,87 @@ def test_site_from_url(url, expected):
 )
 def test_detect_language(text, expected):
     assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("headings", "metas", "site_names", "expected"),
+    [
+        # The visible headline wins when the metadata titles are about the same thing.
+        (
+            ["Top 10 Health and Nutrition Trends to Watch"],
+            ["Health And Nutrition Trends For 2026 - Tastewise"],
+            ["Tastewise"],
+            ("Top 10 Health and Nutrition Trends to Watch", 0),
+        ),
+        # Logo and site-name <h1>s are skipped; the one the metadata agrees with is chosen.
+        (
+            ["Houstonia Magazine", "The Best Trails and Neighborhoods in Houston for Biking"],
+            ["Where to Bike in Houston | Houstonia Magazine"],
+            ["Houstonia Magazine"],
+            ("The Best Trails and Neighborhoods in Houston for Biking", 1),
+        ),
+        (["davidbau.com"], ["davidbau.com Vibe Coding"], [], (None, None)),
+        (
+            ["94", "Scalable Interpretability"],
+            ["Scalable Interpretability"],
+            [],
+            ("Scalable Interpretability", 1),
+        ),
+        # A date or label fused into the <h1> is left out, as the metadata title does.
+        (
+            ["Dec 18 2025 Preparing a transition in Debusine"],
+            ["Preparing a transition in Debusine | Colin Watson's blog"],
+            ["Colin Watson's blog"],
+            ("Preparing a transition in Debusine", 0),
+        ),
+        (
+            ["Blog: Best Social Media Agencies in 2025"],
+            ["Best Social Media Agencies in 2025"],
+            [],
+            ("Best Social Media Agencies in 2025", 0),
+        ),
+        # An all-caps display heading yields to the metadata's own casing and wording.
+        (
+            ["BEST DRIP COFFEE MAKER IN 2026"],
+            ["Best Drip Coffee Maker 2026"],
+            [],
+            ("Best Drip Coffee Maker 2026", 0),
+        ),
+        # An <h1> unrelated to every metadata title is page furniture.
+        (
+            ["A message from our sponsor"],
+            ["How Google Cloud runs AI inference"],
+            [],
+            (None, None),
+        ),
+        (["Plain headline here"], [], [], ("Plain headline here", 0)),
+    ],
+)
+def test_choose_title(headings, metas, site_names, expected):
+    assert choose_title(headings, metas, site_names) == expected
+
+
+@pytest.mark.parametrize(
+    ("page_title", "cues", "expected"),
+    [
+        (
+            "Engora Data Blog: Small adventures with small language models",
+            ["Small adventures with small language models"],
+            ["Engora Data Blog"],
+        ),
+        ("Weekend Coding Agent | TheFocus.AI Labs", ["Weekend Coding Agent"], ["TheFocus.AI Labs"]),
+        ("Same as the cue", ["Same as the cue"], []),
+        # Leftovers too long to be a name belong to the headline.
+        (
+            "Why it matters: a long explanation of what it is that we do here today | X",
+            ["Why it matters"],
+            [],
+        ),
+    ],
+)
+def test_site_affixes(page_title, cues, expected):
+    assert site_affixes(page_title, cues) == expected
+
+
+def test_parse_authors_splits_at_dot_operator():
+    assert parse_authors("Ben Applebaum-Bauch ⋅ Review") == ["Ben Applebaum-Bauch"]

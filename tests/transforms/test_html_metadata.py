@@ -1,0 +1,84 @@
+import pytest
+import trafilatura
+
+from transforms.html import byline_near, extract_html_parts, header_date, page_title
+
+BODY = "<p>" + "A sentence of article text that is long enough to keep. " * 20 + "</p>"
+
+
+def tree_of(head: str, body: str):
+    return trafilatura.load_html(f"<html><head>{head}</head><body>{body}{BODY}</body></html>")
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        (
+            "<title>Health Trends For 2026 - Tastewise</title>"
+            '<meta property="og:title" content="Health Trends For 2026">',
+            "<h1>Top 10 Health Trends to Watch</h1>",
+            "Top 10 Health Trends to Watch",
+        ),
+        (
+            '<script type="application/ld+json">{"headline": "Rust \\"love\\" survey"}</script>',
+            "<h1>Rust love survey</h1><h1>Related posts</h1>",
+            "Rust love survey",
+        ),
+        ("<title>Only a title</title>", "<h1>Site Logo</h1>", None),
+    ],
+)
+def test_page_title(head, body, expected):
+    chosen, _ = page_title(tree_of(head, body), [])
+    assert chosen == expected
+
+
+def test_page_title_learns_the_site_name_from_the_title_affix():
+    names: list[str] = []
+    tree = tree_of(
+        "<title>Engora Data Blog: Small adventures with small models</title>",
+        "<h1>Engora Data Blog</h1><h1>Small adventures with small models</h1>",
+    )
+    assert page_title(tree, names)[0] == "Small adventures with small models"
+    assert names == ["Engora Data Blog"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            '<h1>Title here</h1><time datetime="2021-09-08T18:02:10+00:00">Sep 8</time>',
+            "2021-09-08",
+        ),
+        ("<div><span>Last updated:</span><span>Dec 12, 2025</span></div><h1>Title</h1>", None),
+        ("<h1>Title here</h1><p>Posted on 14 March 2024</p>", "2024-03-14"),
+        # Updates are not publication dates: the metadata's original date is kept instead.
+        ("<h1>Title here</h1><p>Updated August 14, 2025</p>", None),
+    ],
+)
+def test_header_date(body, expected):
+    tree = tree_of("", body)
+    assert header_date(tree, next(tree.iter("h1"))) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<h1>T</h1><div><p>Written by</p><p>Edzel Tabing</p></div>", "Edzel Tabing"),
+        ('<h1>T</h1><span class="post-author">Elise Nass</span>', "Elise Nass"),
+        ('<h1>T</h1><p>By <a href="/p/sofia">Sofia Gonzalez</a> | Dec 1</p>', "Sofia Gonzalez"),
+        # The job-title box beside an author's name is not a name.
+        ('<h1>T</h1><div class="author-title">Research &amp; Development</div>', None),
+        ('<h1>T</h1><span class="byline">Staff</span>', None),
+    ],
+)
+def test_byline_near(body, expected):
+    tree = tree_of("", body)
+    assert byline_near(tree, next(tree.iter("h1"))) == expected
+
+
+def test_one_word_meta_author_is_kept():
+    html = (
+        '<html><head><meta name="author" content="Kiersten"></head>'
+        f"<body><h1>Title</h1>{BODY}</body></html>"
+    )
+    assert extract_html_parts(html).author == "Kiersten"
