@@ -27,8 +27,6 @@ _MOJIBAKE_LEAD = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
     "\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 )
-    "[ÂÃÄÅÆÇÐÑÒÓÔØÙâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
-)
 # Control characters other than tab, newline, form feed and carriage return mark binary data.
 _CONTROL = bytes(set(range(32)) - {9, 10, 12, 13})
 _BOMS = (
