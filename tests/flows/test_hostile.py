@@ -6,12 +6,14 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import subprocess
+import sys
 
 import duckdb
 import pytest
 
 from flows.pipeline import newsetl_flow
-from tests.conftest import SAMPLES
+from tests.conftest import REPO, SAMPLES
 
 pytestmark = pytest.mark.flow
 
@@ -178,3 +180,30 @@ def test_a_folder_of_100_000_tiny_files(prefect_server, tmp_path):
     assert first["quarantine_reasons"] == {"extract/no_text": 66_666, "ingest/empty_file": 33_334}
     again = newsetl_flow(source=str(landing), warehouse=warehouse, batch_size=2000)
     assert (again["status"], again["inputs_unchanged"]) == ("no_op", 100_000)
+
+
+def test_a_file_without_read_permission_is_quarantined_as_unreadable(tmp_path):
+    locked = tmp_path / "locked.txt"
+    locked.write_text("secret text")
+    locked.chmod(0)
+    # Root reads anything: the child imports as itself, then drops to 'nobody' to read.
+    code = (
+        "import os, sys\n"
+        "from flows.pipeline import _read\n"
+        "from flows.settings import Settings\n"
+        "from flows.sources import discover\n"
+        "files, _ = discover(sys.argv[1])\n"
+        "if os.getuid() == 0:\n"
+        "    os.setgid(65534); os.setuid(65534)\n"
+        "r = _read(files[0], Settings())\n"
+        "print(r.stage, r.reason, r.detail)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ingest unreadable PermissionError")
