@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from flows import progress
 from flows.settings import DEFAULT_SOURCE, DEFAULT_WAREHOUSE, Settings, prefect_defaults
 from flows.sources import SourceError, discover
 from warehouse import duck
@@ -110,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
         help="inputs larger than this are quarantined (default 20 MiB)",
     )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument(
         "--reprocess",
         nargs="?",
@@ -314,23 +319,25 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     prefect_defaults()
     from flows.pipeline import RunFailed, newsetl_flow  # Prefect loads slowly: only for runs
 
+    show_progress = console.is_terminal and not (args.quiet or args.json)
     try:
-        summary = newsetl_flow(
-            source=args.source,
-            warehouse=str(args.warehouse),
-            lake_dir=str(args.lake) if args.lake else None,
-            batch_size=args.batch_size,
-            max_input_bytes=args.max_input_bytes,
-            max_decompressed_bytes=args.max_decompressed_bytes,
-            max_html_elements=args.max_html_elements,
-            max_text_chars=args.max_text_chars,
-            reprocess=args.reprocess,
-            reprocess_since=args.since,
-            reprocess_only=args.only,
-            wait_seconds=args.wait,
-            workers=args.workers,
-            doc_timeout_seconds=args.doc_timeout,
-        )
+        with _progress_bar(console, show_progress):
+            summary = newsetl_flow(
+                source=args.source,
+                warehouse=str(args.warehouse),
+                lake_dir=str(args.lake) if args.lake else None,
+                batch_size=args.batch_size,
+                max_input_bytes=args.max_input_bytes,
+                max_decompressed_bytes=args.max_decompressed_bytes,
+                max_html_elements=args.max_html_elements,
+                max_text_chars=args.max_text_chars,
+                reprocess=args.reprocess,
+                reprocess_since=args.since,
+                reprocess_only=args.only,
+                wait_seconds=args.wait,
+                workers=args.workers,
+                doc_timeout_seconds=args.doc_timeout,
+            )
     except RunFailed as exc:
         summary = exc.summary
     except WarehouseBusy as exc:
@@ -342,6 +349,30 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     if summary["status"] == "failed":
         return _fail(f"run {summary['run_id']} failed: {summary['error']}", 1)
     return 0
+
+
+@contextlib.contextmanager
+def _progress_bar(console: Console, enabled: bool) -> Iterator[None]:
+    """A rich progress bar over the run's inputs while the flow runs (a terminal only)."""
+    if not enabled:
+        yield
+        return
+    with Progress(
+        TextColumn("processing inputs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("inputs", total=None)
+        unsubscribe = progress.subscribe(
+            lambda done, total: bar.update(task, completed=done, total=total)
+        )
+        try:
+            yield
+        finally:
+            unsubscribe()
 
 
 def cmd_rebuild(args: argparse.Namespace, console: Console) -> int:

@@ -20,6 +20,7 @@ from prefect.utilities.annotations import quote
 
 from expectations.frames import arrow_frame, extracted_frame, raw_frame
 from expectations.suites import StageReport, Validator, merge_results
+from flows import progress
 from flows.settings import Settings
 from flows.sources import InputFile, discover
 from flows.workers import StagePool
@@ -517,6 +518,7 @@ def _run_batches(files, ledger, settings, validator, pool, summary, reports, at)
             part=part,
         )
         statuses.update(batch_statuses)
+        progress.report(min((part + 1) * settings.batch_size, len(files)), len(files))
         summary.duplicates += len(copies)
         summary.quarantined += len(rejects)
         reasons.update(f"{r.stage}/{r.reason}" for r in rejects)

@@ -238,11 +238,21 @@ def test_quarantine_lists_shows_and_requeues(prefect_server, landing, tmp_path, 
     assert ("too_large",) not in reasons
 
 
-def test_run_publishes_prefect_artifacts(prefect_server, tmp_path):
+def test_run_reports_progress_and_publishes_prefect_artifacts(prefect_server, tmp_path):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-    summary = newsetl_flow(source=str(SAMPLES / "seeds"), warehouse=str(tmp_path / "w.duckdb"))
+    from flows import progress
+
+    reports = []
+    unsubscribe = progress.subscribe(lambda done, total: reports.append((done, total)))
+    try:
+        summary = newsetl_flow(
+            source=str(SAMPLES / "seeds"), warehouse=str(tmp_path / "w.duckdb"), batch_size=2
+        )
+    finally:
+        unsubscribe()
+    assert reports == [(2, 5), (4, 5), (5, 5)]  # one report per batch
     keys = ["newsetl-run-summary", "newsetl-quarantine"]
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
