@@ -50,8 +50,8 @@ from warehouse.schema import (
 IO_RETRIES = {"retries": 3, "retry_delay_seconds": exponential_backoff(backoff_factor=1)}
 
 
-class AccountingError(RuntimeError):
-    """Inputs discovered != loaded + duplicates + quarantined + unchanged."""
+class PublishRefused(RuntimeError):
+    """The accounting does not add up, or the warehouse suite failed: nothing is published."""
 
 
 class RunFailed(RuntimeError):
@@ -285,7 +285,7 @@ def input_rows(result: BatchResult, files: dict[str, InputFile], run_id: str) ->
 def _check_accounting(s: RunSummary) -> None:
     accounted = s.articles_loaded + s.duplicates + s.quarantined + s.inputs_unchanged
     if accounted != s.inputs_seen:
-        raise AccountingError(
+        raise PublishRefused(
             f"{s.inputs_seen} inputs seen but {accounted} accounted for "
             f"(loaded {s.articles_loaded}, duplicates {s.duplicates}, "
             f"quarantined {s.quarantined}, unchanged {s.inputs_unchanged})"
@@ -382,7 +382,7 @@ def _validate_warehouse(con, validator: Validator, reports: list[StageReport]) -
     final = validator.validate("warehouse", frame, key="article_id")
     reports.append(final)
     if final.batch_failures:
-        raise AccountingError("warehouse validation failed: " + "; ".join(final.batch_failures))
+        raise PublishRefused("warehouse validation failed: " + "; ".join(final.batch_failures))
 
 
 def _write_records(s: RunSummary, settings: Settings, reports, at: datetime) -> None:

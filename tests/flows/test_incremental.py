@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from flows.pipeline import newsetl_flow
+from flows.pipeline import RunFailed, newsetl_flow
 from tests.conftest import SAMPLES
 from warehouse.publish import rebuild
 
@@ -216,3 +216,37 @@ def test_a_second_writer_exits_with_a_clear_message(prefect_server, landing, tmp
         proc.kill()
         proc.wait(timeout=30)
     assert run(landing, warehouse)["articles_loaded"] == 11
+
+
+def test_a_failed_publish_keeps_the_last_good_state_and_loses_nothing(
+    prefect_server, landing, tmp_path
+):
+    warehouse = tmp_path / "w.duckdb"
+    run(landing, warehouse)
+    # A real DuckDB failure inside the publish: a unique index the next load violates.
+    con = duckdb.connect(str(warehouse))
+    con.execute("create unique index one_text_per_hash on articles (content_hash)")
+    con.close()
+    good = snapshot(warehouse, ("articles", "article_copies", "captions", "inputs"))
+    seed = (landing / "seeds" / "001_97d4323494856c4c.txt").read_text(encoding="utf-8")
+    # Same body, another headline: a new article_id with an existing content_hash.
+    (landing / "retitled.txt").write_text(
+        seed.replace(
+            "Wang Yi meets Putin in sign of deepening China-Russia ties",
+            "China's top diplomat meets Putin in Moscow",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(RunFailed) as failed:
+        run(landing, warehouse)
+    assert failed.value.summary["status"] == "failed"
+    assert "Constraint" in failed.value.summary["error"]
+    assert snapshot(warehouse, tuple(good)) == good
+    last = query(warehouse, "select status from pipeline_runs order by started_at desc limit 1")
+    assert last == [("failed",)]
+
+    con = duckdb.connect(str(warehouse))
+    con.execute("drop index one_text_per_hash")
+    con.close()
+    retry = run(landing, warehouse)
+    assert (retry["inputs_new"], retry["articles_loaded"]) == (1, 1)
