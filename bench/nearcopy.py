@@ -1,0 +1,163 @@
+"""Near-copy detection precision, recall and speed on variants of the WCXB dev gold texts.
+
+Each page's gold text gets five edited reprints (trimmed ending, chrome padding, two
+paragraphs swapped, ~5% of words replaced, a new first line); the other pages are the
+negatives. Parameters are tuned on one half of the pages and reported on the other half.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from itertools import product
+from pathlib import Path
+
+from transforms.nearcopy import (
+    DEFAULT_NUM_PERM,
+    DEFAULT_SHINGLE_SIZE,
+    DEFAULT_THRESHOLD,
+    find_near_copies,
+)
+
+DEFAULT_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "wcxb-dev"
+CHROME_TOP = ["Share this article", "Subscribe to our newsletter"]
+CHROME_BOTTOM = ["Subscribe to our newsletter", "© 2024 Example Media Group. All rights reserved."]
+KINDS = ["trim", "chrome", "reorder", "reword", "first_line"]
+GRID = {"shingle_size": [3, 4, 5], "num_perm": [64, 128], "threshold": [0.4, 0.5, 0.6, 0.7]}
+
+
+def load_pages(eval_dir: Path) -> dict[str, list[str]]:
+    """Eval dir -> page id -> paragraphs of its gold main content (pages without one skipped)."""
+    pages = {}
+    for path in sorted((eval_dir / "ground-truth").glob("*.json")):
+        text = json.loads(path.read_text(encoding="utf-8"))["ground_truth"].get("main_content")
+        paragraphs = [line.strip() for line in (text or "").split("\n") if line.strip()]
+        if paragraphs:
+            pages[path.stem] = paragraphs
+    return pages
+
+
+def make_variant(kind: str, paragraphs: list[str], vocab: list[str], rng: random.Random) -> str:
+    """Edit kind, paragraphs, replacement words, rng -> the edited reprint's text."""
+    paras = list(paragraphs)
+    if kind == "trim":
+        paras = paras[: max(1, round(len(paras) * 0.8))]
+    elif kind == "chrome":
+        paras = [*CHROME_TOP, *paras, *CHROME_BOTTOM]
+    elif kind == "reorder" and len(paras) > 1:
+        i, j = rng.sample(range(len(paras)), 2)
+        paras[i], paras[j] = paras[j], paras[i]
+    elif kind == "reword":
+        paras = [
+            " ".join(rng.choice(vocab) if rng.random() < 0.05 else w for w in p.split())
+            for p in paras
+        ]
+    elif kind == "first_line":
+        paras[0] = " ".join(rng.choice(vocab) for _ in paras[0].split())
+    return "\n\n".join(paras)
+
+
+def build_docs(pages: dict[str, list[str]], seed: int = 7) -> list[tuple[tuple[str, str], str]]:
+    """Pages -> ((page id, kind), text) for every original followed later by its variants."""
+    rng = random.Random(seed)
+    vocab = sorted({w for paras in pages.values() for p in paras for w in p.split()})
+    originals = [((pid, "original"), "\n\n".join(paras)) for pid, paras in pages.items()]
+    variants = [
+        ((pid, kind), make_variant(kind, paras, vocab, rng))
+        for pid, paras in pages.items()
+        for kind in KINDS
+    ]
+    # Variants shuffled after all originals so a copy must be found among many earlier docs.
+    rng.shuffle(variants)
+    return originals + variants
+
+
+def score(docs, **params) -> dict:
+    """Docs and find_near_copies parameters -> precision, recall, per-kind recall, docs/s."""
+    start = time.perf_counter()
+    links = find_near_copies(docs, **params)
+    seconds = time.perf_counter() - start
+    correct = [(copy, canon) for copy, canon, _ in links if copy[0] == canon[0]]
+    found = {copy for copy, _ in correct}
+    variants = [key for key, _ in docs if key[1] != "original"]
+    by_kind = {
+        kind: round(sum(k in found for k in variants if k[1] == kind) / (len(variants) / 5), 4)
+        for kind in KINDS
+    }
+    return {
+        **params,
+        "links": len(links),
+        "precision": round(len(correct) / len(links), 4) if links else 1.0,
+        "recall": round(len(found) / len(variants), 4),
+        "recall_by_kind": by_kind,
+        "false_links": [(c, k, round(s, 3)) for c, k, s in links if c[0] != k[0]][:5],
+        "docs_per_s": round(len(docs) / seconds, 1),
+    }
+
+
+def _half(page_id: str) -> int:
+    return hashlib.blake2b(page_id.encode(), digest_size=1).digest()[0] % 2
+
+
+def _score_job(job):
+    docs, params = job
+    return score(docs, **params)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="WCXB dev directory")
+    parser.add_argument("--docs", type=int, help="also time find_near_copies on N documents")
+    parser.add_argument("--no-tune", action="store_true", help="skip the parameter grid")
+    args = parser.parse_args(argv)
+    if not (args.eval / "ground-truth").is_dir():
+        print(f"eval set not found: {args.eval / 'ground-truth'}", file=sys.stderr)
+        return 2
+    pages = load_pages(args.eval)
+    halves = [{p: v for p, v in pages.items() if _half(p) == h} for h in (0, 1)]
+    tune_docs, held_docs = build_docs(halves[0]), build_docs(halves[1])
+    print(f"pages: {len(pages)} (tune {len(halves[0])}, held-out {len(halves[1])})")
+
+    if not args.no_tune:
+        grid = [dict(zip(GRID, values, strict=True)) for values in product(*GRID.values())]
+        with ProcessPoolExecutor() as pool:
+            results = list(pool.map(_score_job, [(tune_docs, params) for params in grid]))
+        for r in results:
+            print("tune", {k: r[k] for k in (*GRID, "precision", "recall", "docs_per_s")})
+    defaults = {
+        "shingle_size": DEFAULT_SHINGLE_SIZE,
+        "num_perm": DEFAULT_NUM_PERM,
+        "threshold": DEFAULT_THRESHOLD,
+    }
+    print("defaults, tuning half:", json.dumps(score(tune_docs, **defaults)))
+    print("defaults, held-out half:", json.dumps(score(held_docs, **defaults)))
+    all_docs = build_docs(pages)
+    print("defaults, all pages:", json.dumps(score(all_docs, **defaults)))
+
+    if args.docs:
+        rng = random.Random(11)
+        vocab = sorted({w for paras in pages.values() for p in paras for w in p.split()})
+        ids = list(pages)
+        big = list(all_docs)
+        while len(big) < args.docs:
+            pid = rng.choice(ids)
+            text = make_variant("reword", pages[pid], vocab, rng)
+            big.append(((pid, f"reword{len(big)}"), text))
+        start = time.perf_counter()
+        links = find_near_copies(big[: args.docs], **defaults)
+        seconds = time.perf_counter() - start
+        words = sum(len(text.split()) for _, text in big[: args.docs])
+        print(
+            f"{args.docs} docs ({words / args.docs:.0f} words avg): {seconds:.1f}s, "
+            f"{args.docs / seconds:.0f} docs/s, {len(links)} links"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
