@@ -43,6 +43,6 @@ def extracted_frame(docs: Sequence[ExtractedDocument]) -> pd.DataFrame:
     return to_arrow(EXTRACTED_FRAME, rows).to_pandas()
 
 
-def arrow_frame(table: pa.Table, drop: Sequence[str] = ()) -> pd.DataFrame:
-    """An Arrow table (e.g. a batch of article rows) as a DataFrame, minus some columns."""
-    return table.drop_columns(list(drop)).to_pandas()
+def arrow_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table (e.g. a batch of article rows) as a DataFrame."""
+    return table.to_pandas()

@@ -38,10 +38,6 @@ def is_supported(path: Path) -> bool:
     return name.endswith(SUPPORTED_SUFFIXES)
 
 
-def _has_magic(source: str) -> bool:
-    return glob.has_magic(source)
-
-
 def _is_url(source: str) -> bool:
     return "://" in source and not source.startswith("file://")
 
@@ -61,7 +57,7 @@ def _discover_url(source: str) -> tuple[list[InputFile], int]:
     fs, root = fsspec.core.url_to_fs(source)
     protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
     ignored = 0
-    if _has_magic(root):
+    if glob.has_magic(root):
         infos = fs.glob(root, detail=True)
     elif fs.isdir(root):
         infos = {}
@@ -88,7 +84,7 @@ def _discover_url(source: str) -> tuple[list[InputFile], int]:
         for path, info in sorted(infos.items())
         if info.get("type", "file") == "file"
     ]
-    if not found and not ignored and _has_magic(root):
+    if not found and not ignored and glob.has_magic(root):
         raise SourceError(f"source {source} matches no files")
     return found, ignored
 
@@ -103,7 +99,7 @@ def discover(source: str) -> tuple[list[InputFile], int]:
     if _is_url(source):
         return _discover_url(source)
     source = source.removeprefix("file://")
-    if _has_magic(source):
+    if glob.has_magic(source):
         paths = [Path(p) for p in glob.glob(source, recursive=True)]
         candidates, ignored = [p for p in paths if p.is_file()], 0
     else:
@@ -142,6 +138,6 @@ def discover(source: str) -> tuple[list[InputFile], int]:
                 modified_at=datetime.fromtimestamp(stat.st_mtime, UTC),
             )
         )
-    if not found and not ignored and _has_magic(source):
+    if not found and not ignored and glob.has_magic(source):
         raise SourceError(f"source {source} matches no files")
     return found, ignored

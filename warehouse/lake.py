@@ -51,10 +51,6 @@ def write_part(lake: Path, run_id: str, table: Table, data: pa.Table, part: int)
     return path
 
 
-def staged_files(lake: Path, run_id: str, table: Table) -> list[Path]:
-    return sorted((staging_dir(lake, run_id) / table.name).glob("part-*.parquet"))
-
-
 def drop_staged(lake: Path, run_id: str, table: Table) -> None:
     """Remove one table's staged parts of a run."""
     shutil.rmtree(staging_dir(lake, run_id) / table.name, ignore_errors=True)
