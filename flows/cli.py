@@ -21,6 +21,7 @@ from rich.table import Table
 from flows import progress
 from flows.settings import DEFAULT_SOURCE, DEFAULT_WAREHOUSE, Settings, prefect_defaults
 from flows.sources import SourceError, discover
+from transforms.nearcopy import DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD, Scheme
 from warehouse import duck
 from warehouse.lock import WarehouseBusy, WriterLock
 from warehouse.publish import rebuild
@@ -112,6 +113,20 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         help="inputs larger than this are quarantined (default 20 MiB)",
+    )
+    run.add_argument(
+        "--near-copy-threshold",
+        type=float,
+        default=None,
+        metavar="JACCARD",
+        help="word-shingle similarity at which two articles are near copies (default 0.5)",
+    )
+    run.add_argument(
+        "--shingle-size",
+        type=int,
+        default=None,
+        metavar="WORDS",
+        help="words per shingle for near-copy detection (default 3)",
     )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -262,7 +277,8 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         ("reprocessed on request", "inputs_reprocessed"),
         ("unchanged since last run", "inputs_unchanged"),
         ("articles loaded", "articles_loaded"),
-        ("duplicates of known articles", "duplicates"),
+        ("  of which near copies of another article", "near_copies"),
+        ("exact copies of known articles", "duplicates"),
         ("quarantined", "quarantined"),
         ("other files ignored (unsupported suffix)", "inputs_ignored"),
     ):
@@ -303,6 +319,13 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     if (args.since or args.only) and not args.reprocess:
         return _fail("--since and --only go with --reprocess")
     try:
+        Scheme(
+            threshold=args.near_copy_threshold or DEFAULT_THRESHOLD,
+            shingle_size=args.shingle_size or DEFAULT_SHINGLE_SIZE,
+        )
+    except ValueError as exc:
+        return _fail(str(exc))
+    try:
         found, _ = discover(args.source)
         with WriterLock(args.warehouse, wait_seconds=args.wait):
             duck.connect(args.warehouse).close()
@@ -337,6 +360,8 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
                 wait_seconds=args.wait,
                 workers=args.workers,
                 doc_timeout_seconds=args.doc_timeout,
+                near_copy_threshold=args.near_copy_threshold,
+                shingle_size=args.shingle_size,
             )
     except RunFailed as exc:
         summary = exc.summary

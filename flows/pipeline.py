@@ -32,15 +32,17 @@ from transforms.ingest import ingest_bytes
 from transforms.normalize import NORMALIZER_VERSION
 from transforms.normalize import STAGE as NORMALIZE
 from transforms.records import Article, RawDocument, Reject
-from warehouse import duck, lake, publish
+from warehouse import duck, lake, nearcopies, publish
 from warehouse.lock import WriterLock
-from warehouse.rows import article_rows, caption_rows, copy_rows, quarantine_rows
+from warehouse.rows import article_rows, caption_rows, copy_rows, index_rows, quarantine_rows
 from warehouse.schema import (
     ARTICLE_COPIES,
     ARTICLE_FRAME,
     ARTICLES,
     CAPTIONS,
     INPUTS,
+    NEAR_COPIES,
+    NEAR_COPY_INDEX,
     PIPELINE_RUNS,
     QUALITY_RESULTS,
     QUARANTINE,
@@ -90,6 +92,7 @@ class RunSummary:
     inputs_unchanged: int = 0
     articles_loaded: int = 0
     duplicates: int = 0
+    near_copies: int = 0
     quarantined: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)  # "stage/reason" -> n
     validation: list[dict[str, Any]] = field(default_factory=list)
@@ -211,9 +214,9 @@ def extract_task(raws, validator: Validator, pool: StagePool):
 
 
 @task(name="normalize", cache_policy=NO_CACHE)
-def normalize_task(docs, validator: Validator, pool: StagePool, now: datetime):
-    """Normalize a batch on the worker processes and validate the article rows."""
-    articles, rejects = pool.map(stages.normalizer(now), docs, NORMALIZE)
+def normalize_task(docs, validator: Validator, pool: StagePool, now: datetime, settings: Settings):
+    """Normalize and index a batch on the worker processes and validate the article rows."""
+    articles, rejects = pool.map(stages.normalizer(now, settings.near_copies), docs, NORMALIZE)
     table = lake.to_arrow(ARTICLE_FRAME, article_rows(articles))
     report = validator.validate("articles", arrow_frame(table))
     articles, failed = _keep_valid(articles, report, "articles")
@@ -255,6 +258,7 @@ def stage_task(
         (ARTICLES, rows),
         (ARTICLE_COPIES, copy_rows(result.articles, result.copies, run_id, at)),
         (CAPTIONS, caption_rows(result.articles, run_id)),
+        (NEAR_COPY_INDEX, index_rows(result.articles, settings.near_copies.name, run_id)),
         (QUARANTINE, quarantine_rows(result.rejects, run_id, at, copies)),
         (INPUTS, inputs),
     )
@@ -299,6 +303,19 @@ def _pause(settings: Settings, step: str) -> None:
     marker = settings.warehouse.with_name(settings.warehouse.name + f".paused-before-{step}")
     marker.write_text("waiting to be killed")
     time.sleep(120)
+
+
+@task(name="link", cache_policy=NO_CACHE)
+def link_task(settings: Settings, run_id: str, at: datetime) -> int:
+    """Link the run's staged articles to their near copies; returns how many are copies."""
+    staged = publish.run_files(lambda t: lake.staging_dir(settings.lake_dir, run_id) / t.name)
+    with contextlib.closing(duck.connect(settings.warehouse)) as con:
+        rows, new_copies = nearcopies.link_near_copies(
+            con, staged, settings.near_copies, run_id, at
+        )
+    table = lake.to_arrow(NEAR_COPIES.schema, rows)
+    lake.write_part(settings.lake_dir, run_id, NEAR_COPIES, table, 0)
+    return new_copies
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -420,6 +437,8 @@ def newsetl_flow(
     wait_seconds: float = 0.0,
     workers: int | None = None,
     doc_timeout_seconds: float | None = None,
+    near_copy_threshold: float | None = None,
+    shingle_size: int | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline over a source into a DuckDB warehouse; returns the run summary."""
     base = Settings(
@@ -443,6 +462,11 @@ def newsetl_flow(
         ),
         workers=base.workers if workers is None else workers,
         doc_timeout_seconds=doc_timeout_seconds or base.doc_timeout_seconds,
+        near_copies=replace(
+            base.near_copies,
+            threshold=near_copy_threshold or base.near_copies.threshold,
+            shingle_size=shingle_size or base.near_copies.shingle_size,
+        ),
     )
     summary = run_pipeline(settings).as_dict()
     if summary["status"] == "failed":
@@ -477,6 +501,7 @@ def run_pipeline(settings: Settings) -> RunSummary:
         reports: list[StageReport] = []
         try:
             _process_batches(files, ledger, settings, validator, summary, reports, at)
+            summary.near_copies = link_task(settings, summary.run_id, at)
         except Exception as exc:
             summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
         return publish_task(summary, settings, validator, quote(reports), at, clock)
@@ -497,7 +522,7 @@ def _run_batches(files, ledger, settings, validator, pool, summary, reports, at)
         )
         docs, rejected, r2 = extract_task(quote(raws), validator, pool)
         rejects += rejected
-        articles, rejected, r3 = normalize_task(quote(docs), validator, pool, at)
+        articles, rejected, r3 = normalize_task(quote(docs), validator, pool, at, settings)
         rejects += rejected
         with contextlib.closing(duck.connect(settings.warehouse)) as con:
             held = duck.articles_held_elsewhere(

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from expectations.suites import Thresholds
+from transforms.nearcopy import Scheme
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = REPO_ROOT / "samples"
@@ -47,6 +48,8 @@ class Settings:
     reprocess_since: datetime | None = None
     reprocess_only: str | None = None
     lock_wait_seconds: float = 0.0
+    # Near copies: word-shingle size and the Jaccard similarity at which two articles link.
+    near_copies: Scheme = field(default_factory=Scheme)
     # Crash tests: stop before this publish step ("commit" or "promote") until killed.
     pause_before: str | None = field(default_factory=lambda: os.environ.get("NEWSETL_PAUSE_BEFORE"))
 

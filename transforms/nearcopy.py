@@ -10,6 +10,8 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
@@ -18,8 +20,13 @@ __all__ = [
     "DEFAULT_NUM_PERM",
     "DEFAULT_SHINGLE_SIZE",
     "DEFAULT_THRESHOLD",
+    "Member",
     "NearCopyIndex",
+    "Scheme",
+    "band_keys",
+    "choose_canonical",
     "find_near_copies",
+    "group_links",
     "jaccard",
     "jaccard_estimate",
     "lsh_params",
@@ -133,24 +140,28 @@ def lsh_params(threshold: float, num_perm: int = DEFAULT_NUM_PERM) -> tuple[int,
     return best
 
 
+def band_keys(sig: np.ndarray, bands: int, rows: int) -> list[int]:
+    """MinHash signature -> one bucket key per LSH band (rows values folded into a uint64)."""
+    # Random odd multipliers fold each band's rows into one key; a rare collision only adds a
+    # candidate, which the caller's similarity check rejects.
+    fold = _permutations(rows, seed=0)[0] * np.uint64(0x9E3779B97F4A7C15)
+    used = sig[: bands * rows].reshape(bands, rows)
+    return (used * fold).sum(axis=1, dtype=np.uint64).tolist()
+
+
 class NearCopyIndex:
     """LSH index of MinHash signatures: add(key, signature), candidates(signature) -> keys."""
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, num_perm: int = DEFAULT_NUM_PERM):
         self.num_perm = num_perm
         self.bands, self.rows = lsh_params(threshold, num_perm)
-        # Random odd multipliers fold each band's rows into one uint64 bucket key; a rare
-        # collision only adds a candidate, which the caller's similarity check rejects.
-        a, _ = _permutations(self.rows, seed=0)
-        self._fold = a * np.uint64(0x9E3779B97F4A7C15)
         self._buckets: list[dict[int, list[Hashable]]] = [{} for _ in range(self.bands)]
 
     def _band_keys(self, sig: Sequence[int]) -> list[int]:
         arr = np.asarray(sig, dtype=np.uint64)
         if arr.size != self.num_perm:
             raise ValueError(f"signature has {arr.size} values, index expects {self.num_perm}")
-        used = arr[: self.bands * self.rows].reshape(self.bands, self.rows)
-        return (used * self._fold).sum(axis=1, dtype=np.uint64).tolist()
+        return band_keys(arr, self.bands, self.rows)
 
     def add(self, key: Hashable, sig: Sequence[int]) -> None:
         """Key and its signature -> indexed (a key added twice is returned once)."""
@@ -209,3 +220,91 @@ def find_near_copies(
         order[key] = len(order)
         sigs[key] = sig
     return links
+
+
+@dataclass(frozen=True, slots=True)
+class Scheme:
+    """How texts are shingled, signed and banded; stored band keys are comparable only
+    between texts indexed under the same scheme name."""
+
+    shingle_size: int = DEFAULT_SHINGLE_SIZE
+    num_perm: int = DEFAULT_NUM_PERM
+    threshold: float = DEFAULT_THRESHOLD
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError(f"near-copy threshold must be in (0, 1], not {self.threshold}")
+        if self.shingle_size < 1:
+            raise ValueError(f"shingle size must be at least 1, not {self.shingle_size}")
+
+    @property
+    def name(self) -> str:
+        bands, rows = lsh_params(self.threshold, self.num_perm)
+        return f"minhash-s{self.shingle_size}-p{self.num_perm}-b{bands}-r{rows}-{self.seed}"
+
+    def band_keys(self, text: str) -> list[int]:
+        """Text -> its LSH bucket key per band; [] for a text without words."""
+        shingle_set = shingles(text, self.shingle_size)
+        if not shingle_set:
+            return []
+        sig = _signature_array(shingle_set, self.num_perm, self.seed)
+        return band_keys(sig, *lsh_params(self.threshold, self.num_perm))
+
+    def similarity(self, text_a: str, text_b: str) -> float:
+        """Exact Jaccard of the two texts' shingle sets."""
+        return jaccard(shingles(text_a, self.shingle_size), shingles(text_b, self.shingle_size))
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """What the canonical rule needs to know of an article in a group of near copies."""
+
+    article_id: str
+    is_original: bool  # served by its own publisher, not reprinted by another site
+    word_count: int
+    first_seen_at: datetime
+
+
+_RULES = (
+    ("original_publisher", lambda m: not m.is_original),
+    ("most_complete", lambda m: -m.word_count),
+    ("earliest", lambda m: m.first_seen_at),
+    ("article_id", lambda m: m.article_id),
+)
+
+
+def choose_canonical(members: Sequence[Member]) -> tuple[Member, str]:
+    """Group members -> (the canonical one, the rule that chose it).
+
+    The original publisher's copy first, then the most complete text, then the earliest
+    seen; the article id breaks what is left, so the choice never depends on input order.
+    """
+    ranked = sorted(members, key=lambda m: tuple(key(m) for _, key in _RULES))
+    best = ranked[0]
+    if len(ranked) == 1:
+        return best, "only_member"
+    runner_up = ranked[1]
+    rule = next(name for name, key in _RULES if key(best) != key(runner_up))
+    return best, rule
+
+
+def group_links(links: Iterable[tuple[str, str]]) -> list[set[str]]:
+    """Pairs of linked ids -> connected groups (a reprint of a reprint joins the group)."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, set[str]] = {}
+    for x in parent:
+        groups.setdefault(root(x), set()).add(x)
+    return sorted(groups.values(), key=min)

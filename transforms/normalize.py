@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from datetime import datetime
 
 from transforms.extract import EXTRACTOR_VERSION
@@ -21,17 +22,24 @@ from transforms.metadata import (
 from transforms.records import Article, Caption, ExtractedDocument
 
 STAGE = "normalize"
-NORMALIZER_VERSION = "normalize-1"
+NORMALIZER_VERSION = "normalize-2"
+# Typographic quotes and dashes a reprint may straighten, folded before hashing.
+_PLAIN_PUNCTUATION = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
 
 
 def _fold(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
 
-def article_id_for(title: str | None, text: str) -> str:
-    """Stable id from the folded title and text: the same story gets the same id."""
-    digest = hashlib.sha256(f"{_fold(title)}\n{_fold(text)}".encode()).hexdigest()
-    return digest[:20]
+def article_id_for(text: str) -> str:
+    """Stable id from the text with whitespace, quotes and case folded: one id per story text.
+
+    The title is left out, so a copy served under another headline is still the same article.
+    """
+    folded = unicodedata.normalize("NFKC", text).translate(_PLAIN_PUNCTUATION)
+    return hashlib.sha256(_fold(folded).encode()).hexdigest()[:20]
 
 
 def _date_languages(language: str | None) -> list[str] | None:
@@ -111,7 +119,7 @@ def normalize_document(doc: ExtractedDocument, *, now: datetime) -> Article:
     )
 
     return Article(
-        article_id=article_id_for(title, text),
+        article_id=article_id_for(text),
         source_uri=doc.source_uri,
         input_hash=doc.input_hash,
         url=doc.url,

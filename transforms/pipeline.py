@@ -8,6 +8,7 @@ from functools import partial
 from typing import TypeVar
 
 from transforms import normalize
+from transforms.nearcopy import Scheme
 from transforms.records import Article, ExtractedDocument, RawDocument, Reject
 
 In = TypeVar("In", RawDocument, ExtractedDocument)
@@ -45,9 +46,16 @@ def run_stage(
     return split_results(guarded(fn, item, stage) for item in items)
 
 
-def normalizer(now: datetime) -> Callable[[ExtractedDocument], Article]:
-    """normalize_document bound to the run's clock, picklable for worker processes."""
-    return partial(normalize.normalize_document, now=now)
+def normalize_and_index(doc: ExtractedDocument, *, now: datetime, scheme: Scheme) -> Article:
+    """normalize_document, with the article's near-copy index keys filled in."""
+    article = normalize.normalize_document(doc, now=now)
+    article.near_copy_keys = scheme.band_keys(article.text)
+    return article
+
+
+def normalizer(now: datetime, scheme: Scheme) -> Callable[[ExtractedDocument], Article]:
+    """normalize_and_index bound to the run's clock and scheme, picklable for worker processes."""
+    return partial(normalize_and_index, now=now, scheme=scheme)
 
 
 def split_duplicates(

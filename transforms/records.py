@@ -88,3 +88,5 @@ class Article:
     extractor_version: str
     normalizer_version: str
     captions: list[Caption] = field(default_factory=list)
+    # LSH bucket keys of the text (transforms.nearcopy.Scheme.band_keys); [] until indexed.
+    near_copy_keys: list[int] = field(default_factory=list)

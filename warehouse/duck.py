@@ -18,6 +18,7 @@ _DUCK_TYPES = {
     pa.string(): "varchar",
     pa.int32(): "integer",
     pa.int64(): "bigint",
+    pa.uint64(): "ubigint",
     pa.float64(): "double",
     pa.bool_(): "boolean",
     pa.date32(): "date",
@@ -136,7 +137,12 @@ def retire_replaced(con: duckdb.DuckDBPyConnection, input_files: Sequence[Path])
     if not input_files:
         return
     con.execute(sql("stage_run_inputs"), {"files": [str(f) for f in input_files]})
-    for statement in sql("retire_replaced").split(";"):
+    run_script(con, "retire_replaced")
+
+
+def run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Execute the statements of warehouse/sql/<name>.sql in order."""
+    for statement in sql(name).split(";"):
         if statement.strip():
             con.execute(statement)
 

@@ -15,13 +15,23 @@ from warehouse.schema import (
     ARTICLES,
     CAPTIONS,
     INPUTS,
+    NEAR_COPIES,
+    NEAR_COPY_INDEX,
     PIPELINE_RUNS,
     QUALITY_RESULTS,
     QUARANTINE,
     Table,
 )
 
-DATA_TABLES: tuple[Table, ...] = (ARTICLES, ARTICLE_COPIES, CAPTIONS, QUARANTINE, INPUTS)
+DATA_TABLES: tuple[Table, ...] = (
+    ARTICLES,
+    ARTICLE_COPIES,
+    CAPTIONS,
+    QUARANTINE,
+    INPUTS,
+    NEAR_COPY_INDEX,
+    NEAR_COPIES,
+)
 RECORD_TABLES: tuple[Table, ...] = (QUALITY_RESULTS, PIPELINE_RUNS)
 
 
@@ -33,6 +43,7 @@ def apply_data(con: duckdb.DuckDBPyConnection, files: Mapping[str, Sequence[Path
         rows = duck.merge_parquet(con, table, files.get(table.name, ()))
         if table is ARTICLES:
             loaded = rows
+    duck.run_script(con, "prune_near_copies")
     return loaded
 
 

@@ -36,6 +36,19 @@ def copy_rows(
             }
 
 
+def index_rows(articles: Iterable[Article], scheme: str, run_id: str) -> Iterator[dict[str, Any]]:
+    """One near_copy_index row per article and LSH band."""
+    for a in articles:
+        for band, bucket in enumerate(a.near_copy_keys):
+            yield {
+                "article_id": a.article_id,
+                "scheme": scheme,
+                "band": band,
+                "bucket": bucket,
+                "run_id": run_id,
+            }
+
+
 def caption_rows(articles: Iterable[Article], run_id: str) -> Iterator[dict[str, Any]]:
     for a in articles:
         for position, c in enumerate(a.captions):

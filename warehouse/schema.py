@@ -40,7 +40,7 @@ ARTICLES = Table(
             _col(
                 "article_id",
                 pa.string(),
-                "Stable id derived from the title and clean text.",
+                "Stable id: hash of the clean text, whitespace, quotes and case folded.",
                 nullable=False,
             ),
             _col(
@@ -151,6 +151,69 @@ ARTICLE_COPIES = Table(
     ),
 )
 
+NEAR_COPIES = Table(
+    name="near_copies",
+    grain="One row per article in a group of near copies: the canonical article and each "
+    "near copy (reprint with small edits) linked to it.",
+    key=("article_id",),
+    on_match="update",
+    schema=pa.schema(
+        [
+            _col("article_id", pa.string(), "Article in the group.", nullable=False),
+            _col(
+                "canonical_id",
+                pa.string(),
+                "The group's canonical article (equal to article_id for the canonical itself).",
+                nullable=False,
+            ),
+            _col(
+                "is_canonical",
+                pa.bool_(),
+                "Whether this article is the group's canonical one.",
+                nullable=False,
+            ),
+            _col(
+                "similarity",
+                pa.float64(),
+                "Jaccard similarity of the article's word shingles with the canonical's.",
+                nullable=False,
+            ),
+            _col(
+                "canonical_rule",
+                pa.string(),
+                "What chose the canonical: original_publisher, most_complete, earliest "
+                "or article_id.",
+                nullable=False,
+            ),
+            _col(
+                "scheme",
+                pa.string(),
+                "Shingling and MinHash scheme that linked it.",
+                nullable=False,
+            ),
+            _col("linked_at", UTC_TS, "When the link was last set.", nullable=False),
+            _col("run_id", pa.string(), "Run that last set the link.", nullable=False),
+        ]
+    ),
+)
+
+NEAR_COPY_INDEX = Table(
+    name="near_copy_index",
+    grain="One row per article and LSH band: the persisted MinHash index that lets later runs "
+    "find near copies without rescanning texts.",
+    key=("article_id", "scheme", "band"),
+    on_match="update",
+    schema=pa.schema(
+        [
+            _col("article_id", pa.string(), "Indexed article.", nullable=False),
+            _col("scheme", pa.string(), "Shingling and MinHash scheme.", nullable=False),
+            _col("band", pa.int32(), "LSH band number, from 0.", nullable=False),
+            _col("bucket", pa.uint64(), "The band's bucket key.", nullable=False),
+            _col("run_id", pa.string(), "Run that indexed the article.", nullable=False),
+        ]
+    ),
+)
+
 QUARANTINE = Table(
     name="quarantine",
     grain="One row per input, stage and reason that kept the input out of articles.",
@@ -252,6 +315,11 @@ PIPELINE_RUNS = Table(
             ),
             _col("quarantined", pa.int64(), "Inputs sent to quarantine.", nullable=False),
             _col(
+                "near_copies",
+                pa.int64(),
+                "Articles loaded by the run that are near copies of another article.",
+            ),
+            _col(
                 "expectations_failed",
                 pa.int64(),
                 "Failed expectations across all stages.",
@@ -302,6 +370,8 @@ QUALITY_RESULTS = Table(
 TABLES: tuple[Table, ...] = (
     ARTICLES,
     ARTICLE_COPIES,
+    NEAR_COPIES,
+    NEAR_COPY_INDEX,
     CAPTIONS,
     QUARANTINE,
     INPUTS,

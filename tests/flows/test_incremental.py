@@ -62,7 +62,8 @@ def test_new_changed_and_unchanged_inputs(prefect_server, landing, tmp_path):
     (landing / "extra.txt").write_text(
         (landing / "seeds" / "001_97d4323494856c4c.txt")
         .read_text()
-        .replace("Wang Yi meets Putin", "Wang Yi meets Putin again"),
+        .replace("Wang Yi meets Putin", "Wang Yi meets Putin again")
+        .replace("The warmth of Russia", "The closeness of Russia"),
         encoding="utf-8",
     )
     added = run(landing, warehouse)
@@ -225,17 +226,13 @@ def test_a_failed_publish_keeps_the_last_good_state_and_loses_nothing(
     run(landing, warehouse)
     # A real DuckDB failure inside the publish: a unique index the next load violates.
     con = duckdb.connect(str(warehouse))
-    con.execute("create unique index one_text_per_hash on articles (content_hash)")
+    con.execute("create unique index one_article_per_title on articles (title)")
     con.close()
     good = snapshot(warehouse, ("articles", "article_copies", "captions", "inputs"))
     seed = (landing / "seeds" / "001_97d4323494856c4c.txt").read_text(encoding="utf-8")
-    # Same body, another headline: a new article_id with an existing content_hash.
-    (landing / "retitled.txt").write_text(
-        seed.replace(
-            "Wang Yi meets Putin in sign of deepening China-Russia ties",
-            "China's top diplomat meets Putin in Moscow",
-        ),
-        encoding="utf-8",
+    # An edited body under the same headline: a new article with an existing title.
+    (landing / "edited.txt").write_text(
+        seed.replace("The warmth of Russia", "The closeness of Russia"), encoding="utf-8"
     )
     with pytest.raises(RunFailed) as failed:
         run(landing, warehouse)
@@ -246,7 +243,7 @@ def test_a_failed_publish_keeps_the_last_good_state_and_loses_nothing(
     assert last == [("failed",)]
 
     con = duckdb.connect(str(warehouse))
-    con.execute("drop index one_text_per_hash")
+    con.execute("drop index one_article_per_title")
     con.close()
     retry = run(landing, warehouse)
     assert (retry["inputs_new"], retry["articles_loaded"]) == (1, 1)

@@ -3,13 +3,18 @@
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from transforms.nearcopy import (
+    Member,
     NearCopyIndex,
+    Scheme,
+    choose_canonical,
     find_near_copies,
+    group_links,
     jaccard,
     jaccard_estimate,
     lsh_params,
@@ -155,3 +160,66 @@ def test_lsh_params_match_the_optimal_search(threshold, expected):
 def test_index_rejects_a_signature_of_the_wrong_length():
     with pytest.raises(ValueError, match="expects 128"):
         NearCopyIndex().add("a", (1, 2, 3))
+
+
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+DAY = timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("members", "canonical", "rule"),
+    [
+        # The publisher's own copy wins over a longer reprint.
+        (
+            [Member("reprint", False, 900, T0), Member("original", True, 700, T0 + DAY)],
+            "original",
+            "original_publisher",
+        ),
+        # Among equals on that, the most complete text.
+        (
+            [Member("short", True, 500, T0), Member("full", True, 800, T0 + DAY)],
+            "full",
+            "most_complete",
+        ),
+        # Then the earliest seen.
+        (
+            [Member("later", False, 800, T0 + DAY), Member("first", False, 800, T0)],
+            "first",
+            "earliest",
+        ),
+        # Then the id, so the choice never depends on the order of arrival.
+        ([Member("b", True, 800, T0), Member("a", True, 800, T0)], "a", "article_id"),
+    ],
+)
+def test_choose_canonical_follows_the_stated_rule(members, canonical, rule):
+    assert choose_canonical(members) == (
+        next(m for m in members if m.article_id == canonical),
+        rule,
+    )
+    assert choose_canonical(members[::-1])[0].article_id == canonical
+
+
+def test_group_links_joins_chains_of_reprints():
+    links = [("c", "b"), ("b", "a"), ("x", "y"), ("z", "z")]
+    assert group_links(links) == [{"a", "b", "c"}, {"x", "y"}, {"z"}]
+
+
+def test_scheme_keys_are_stable_and_named_by_their_parameters():
+    text = SEEDS["001"]
+    scheme = Scheme()
+    assert scheme.band_keys(text) == Scheme().band_keys(text)
+    assert scheme.band_keys(text) != scheme.band_keys(_reword(text))
+    bands, rows = lsh_params(scheme.threshold, scheme.num_perm)
+    assert len(scheme.band_keys(text)) == bands
+    assert scheme.name == f"minhash-s3-p128-b{bands}-r{rows}-1"
+    assert Scheme(shingle_size=5).name != scheme.name
+    assert scheme.band_keys("") == []
+    assert scheme.similarity(text, _trim(text)) == pytest.approx(
+        jaccard(shingles(text), shingles(_trim(text)))
+    )
+
+
+@pytest.mark.parametrize("bad", [{"threshold": 0.0}, {"threshold": 1.5}, {"shingle_size": 0}])
+def test_scheme_rejects_meaningless_parameters(bad):
+    with pytest.raises(ValueError, match=r"threshold|shingle"):
+        Scheme(**bad)

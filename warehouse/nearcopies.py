@@ -1,0 +1,136 @@
+"""Linking a run's new articles to their near copies, in the run and in the warehouse.
+
+Candidates come from the persisted LSH index (`near_copy_index`) joined in DuckDB, so a
+reprint arriving next week meets today's article without any text being rescanned; only
+candidate pairs are read back and verified on exact shingle similarity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from transforms.nearcopy import Member, Scheme, choose_canonical, group_links, jaccard, shingles
+from warehouse.duck import sql
+from warehouse.schema import ARTICLES, NEAR_COPY_INDEX
+
+# Candidate pairs verified per round trip: bounds the texts held in memory at once.
+_PAIRS_PER_CHUNK = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class _Linked:
+    member: Member
+    text: str
+    is_staged: bool  # loaded by this run
+
+
+def _articles(
+    con: duckdb.DuckDBPyConnection, staged_articles: Sequence[Path], ids: Iterable[str], at
+) -> dict[str, _Linked]:
+    params = {"files": [str(f) for f in staged_articles], "ids": sorted(ids), "at": at}
+    rows = con.execute(sql("near_copy_articles"), params).fetchall()
+    return {
+        article_id: _Linked(Member(article_id, is_original, word_count, first_seen), text, staged)
+        for article_id, text, is_original, word_count, first_seen, staged in rows
+    }
+
+
+class _Shingled:
+    """Sorted shingle arrays of texts, computed once per article."""
+
+    def __init__(self, scheme: Scheme):
+        self.size = scheme.shingle_size
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __call__(self, article_id: str, text: str) -> np.ndarray:
+        found = self._cache.get(article_id)
+        if found is None:
+            found = np.fromiter(sorted(shingles(text, self.size)), dtype=np.uint64)
+            self._cache[article_id] = found
+        return found
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+
+def verified_links(
+    con: duckdb.DuckDBPyConnection,
+    staged: Mapping[str, Sequence[Path]],
+    scheme: Scheme,
+    at: datetime,
+) -> list[tuple[str, str]]:
+    """Candidate pairs from the index whose exact similarity reaches the scheme's threshold."""
+    index_files = staged.get(NEAR_COPY_INDEX.name, ())
+    article_files = staged.get(ARTICLES.name, ())
+    if not index_files or not article_files:
+        return []
+    params = {"files": [str(f) for f in index_files], "scheme": scheme.name}
+    pairs = con.execute(sql("near_copy_candidates"), params).fetchall()
+    shingled = _Shingled(scheme)
+    links = []
+    for start in range(0, len(pairs), _PAIRS_PER_CHUNK):
+        chunk = pairs[start : start + _PAIRS_PER_CHUNK]
+        found = _articles(con, article_files, {x for pair in chunk for x in pair}, at)
+        for a, b in chunk:
+            if a in found and b in found:
+                sim = jaccard(shingled(a, found[a].text), shingled(b, found[b].text))
+                if sim >= scheme.threshold:
+                    links.append((a, b))
+        shingled.clear()
+    return links
+
+
+def link_near_copies(
+    con: duckdb.DuckDBPyConnection,
+    staged: Mapping[str, Sequence[Path]],
+    scheme: Scheme,
+    run_id: str,
+    at: datetime,
+) -> tuple[list[dict[str, Any]], int]:
+    """near_copies rows to upsert for the groups a run's articles join, form or reshape, and
+    how many of the run's own articles are near copies (not canonical).
+
+    A group is every article linked to another, directly or through a chain of near copies,
+    together with the published group it touches. Its canonical follows
+    transforms.nearcopy.choose_canonical; only rows whose canonical changed are returned.
+    """
+    links = verified_links(con, staged, scheme, at)
+    if not links:
+        return [], 0
+    linked = sorted({x for pair in links for x in pair})
+    published = dict(con.execute(sql("near_copy_groups"), {"ids": linked}).fetchall())
+    article_files = staged.get(ARTICLES.name, ())
+    shingled = _Shingled(scheme)
+    rows = []
+    new_copies = 0
+    for group in group_links([*links, *published.items()]):
+        found = _articles(con, article_files, group, at)
+        canonical, rule = choose_canonical([found[a].member for a in sorted(found)])
+        canon_id = canonical.article_id
+        canon_shingles = shingled(canon_id, found[canon_id].text)
+        new_copies += sum(1 for a in found if a != canon_id and found[a].is_staged)
+        for article_id in sorted(found):
+            if published.get(article_id) == canon_id:
+                continue  # the published link already says this
+            similarity = jaccard(shingled(article_id, found[article_id].text), canon_shingles)
+            rows.append(
+                {
+                    "article_id": article_id,
+                    "canonical_id": canon_id,
+                    "is_canonical": article_id == canon_id,
+                    "similarity": round(similarity, 4),
+                    "canonical_rule": rule,
+                    "scheme": scheme.name,
+                    "linked_at": at,
+                    "run_id": run_id,
+                }
+            )
+        shingled.clear()
+    return rows, new_copies
