@@ -3,6 +3,10 @@
 Each page's gold text gets five edited reprints (trimmed ending, chrome padding, two
 paragraphs swapped, ~5% of words replaced, a new first line); the other pages are the
 negatives. Parameters are tuned on one half of the pages and reported on the other half.
+With --warehouse N, the pipeline's own path is timed at scale: N documents (the originals,
+their reprints and unrelated texts mixed from random paragraphs) are signed, half are
+published into a real DuckDB warehouse with their index, and the other half, staged as a
+second run, are linked by warehouse.nearcopies.
 """
 
 from __future__ import annotations
@@ -12,15 +16,20 @@ import hashlib
 import json
 import random
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
 from itertools import product
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 from transforms.nearcopy import (
     DEFAULT_NUM_PERM,
     DEFAULT_SHINGLE_SIZE,
     DEFAULT_THRESHOLD,
+    Scheme,
     find_near_copies,
 )
 
@@ -109,16 +118,132 @@ def _score_job(job):
     return score(docs, **params)
 
 
+def _padded(docs, pages: dict[str, list[str]], n: int, rng: random.Random):
+    """Docs plus unrelated texts, up to n in all: five paragraphs from five long pages each,
+    so no mixed text shares more than a tenth of any page."""
+    long_pages = [paras for paras in pages.values() if len(paras) >= 10]
+    out = list(docs)
+    while len(out) < n:
+        paras = [rng.choice(page) for page in rng.sample(long_pages, 5)]
+        out.append(((f"mix{len(out)}", "mix"), "\n\n".join(paras)))
+    rng.shuffle(out)
+    return out[:n]
+
+
+def _article_rows(docs, run_id: str, at: datetime) -> list[dict]:
+    return [
+        {
+            "article_id": f"{key[0]}:{key[1]}",
+            "source_uri": f"bench://{key[0]}/{key[1]}",
+            "text": text,
+            "authors": [],
+            "contributors": [],
+            "word_count": len(text.split()),
+            "content_hash": hashlib.sha256(text.encode()).hexdigest(),
+            "input_format": "text",
+            "extractor_version": "bench",
+            "normalizer_version": "bench",
+            "ingested_at": at,
+            "run_id": run_id,
+        }
+        for key, text in docs
+    ]
+
+
+def _index_rows(docs, keys: list[list[int]], scheme: Scheme, run_id: str) -> list[dict]:
+    return [
+        {
+            "article_id": f"{k[0]}:{k[1]}",
+            "scheme": scheme.name,
+            "band": b,
+            "bucket": bucket,
+            "run_id": run_id,
+        }
+        for (k, _), bands in zip(docs, keys, strict=True)
+        for b, bucket in enumerate(bands)
+    ]
+
+
+def warehouse_bench(pages: dict[str, list[str]], n: int, workdir: Path) -> dict:
+    """Sign n documents, publish half into a DuckDB file, link the other half as a new run."""
+    from warehouse import duck, lake
+    from warehouse.nearcopies import link_near_copies
+    from warehouse.schema import ARTICLES, NEAR_COPY_INDEX
+
+    rng = random.Random(13)
+    docs = _padded(build_docs(pages), pages, n, rng)
+    scheme = Scheme()
+    start = time.perf_counter()
+    with ProcessPoolExecutor() as pool:
+        keys = list(pool.map(scheme.band_keys, [text for _, text in docs], chunksize=64))
+    sign_s = time.perf_counter() - start
+    at = datetime.now(UTC)
+    half = n // 2
+    con = duck.connect(workdir / "bench.duckdb")
+    for name, part, run_id in (
+        ("published", slice(0, half), "r1"),
+        ("staged", slice(half, n), "r2"),
+    ):
+        for table, rows in (
+            (ARTICLES, _article_rows(docs[part], run_id, at)),
+            (NEAR_COPY_INDEX, _index_rows(docs[part], keys[part], scheme, run_id)),
+        ):
+            path = workdir / name / table.name / "part-00000.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(lake.to_arrow(table.schema, rows), path)
+            if name == "published":
+                duck.merge_parquet(con, table, [path])
+    staged = {
+        t.name: [workdir / "staged" / t.name / "part-00000.parquet"]
+        for t in (ARTICLES, NEAR_COPY_INDEX)
+    }
+    start = time.perf_counter()
+    rows, new_copies = link_near_copies(con, staged, scheme, "r2", at)
+    link_s = time.perf_counter() - start
+    con.close()
+    canonical = {r["article_id"]: r["canonical_id"] for r in rows}
+    page = lambda article_id: article_id.split(":", 1)[0]  # noqa: E731
+    linked = [a for a, c in canonical.items() if a != c]
+    wrong = [a for a in linked if page(a) != page(canonical[a])]
+    staged_ids = {f"{k[0]}:{k[1]}" for k, _ in docs[half:]}
+    # Reprints in the second half whose page also has a document in either half.
+    pages_seen: dict[str, int] = {}
+    for k, _ in docs:
+        pages_seen[k[0]] = pages_seen.get(k[0], 0) + 1
+    expected = {f"{k[0]}:{k[1]}" for k, _ in docs[half:] if k[1] != "mix" and pages_seen[k[0]] > 1}
+    found = {a for a in canonical if a in expected}
+    return {
+        "docs": n,
+        "sign_docs_per_s_2_procs": round(n / sign_s, 1),
+        "link_seconds": round(link_s, 2),
+        "staged_docs_per_s_linked": round((n - half) / link_s, 1),
+        "groups_rows": len(rows),
+        "new_near_copies": new_copies,
+        "wrong_links": len(wrong),
+        "precision": round(1 - len(wrong) / len(linked), 4) if linked else 1.0,
+        "recall": round(len(found) / len(expected), 4) if expected else 1.0,
+        "staged": len(staged_ids),
+        "wrong_examples": [(a, canonical[a]) for a in wrong[:8]],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="WCXB dev directory")
     parser.add_argument("--docs", type=int, help="also time find_near_copies on N documents")
     parser.add_argument("--no-tune", action="store_true", help="skip the parameter grid")
+    parser.add_argument(
+        "--warehouse", type=int, metavar="N", help="time the warehouse path on N documents"
+    )
     args = parser.parse_args(argv)
     if not (args.eval / "ground-truth").is_dir():
         print(f"eval set not found: {args.eval / 'ground-truth'}", file=sys.stderr)
         return 2
     pages = load_pages(args.eval)
+    if args.warehouse:
+        with tempfile.TemporaryDirectory() as workdir:
+            print(json.dumps(warehouse_bench(pages, args.warehouse, Path(workdir))))
+        return 0
     halves = [{p: v for p, v in pages.items() if _half(p) == h} for h in (0, 1)]
     tune_docs, held_docs = build_docs(halves[0]), build_docs(halves[1])
     print(f"pages: {len(pages)} (tune {len(halves[0])}, held-out {len(halves[1])})")

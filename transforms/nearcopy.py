@@ -30,6 +30,7 @@ __all__ = [
     "jaccard",
     "jaccard_estimate",
     "lsh_params",
+    "shingle_array",
     "shingles",
     "signature",
 ]
@@ -50,18 +51,47 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
-def _hash64(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+@lru_cache(maxsize=1 << 20)
+def _word_hash(word: str) -> int:
+    # Words repeat across a corpus far more than shingles do: hashing each word once and
+    # combining word hashes in numpy is what keeps shingling fast.
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+
+
+# Odd multipliers of the shingle hash: position i of a shingle is weighted by _MIX[i].
+_MIX = np.array(
+    [(0x9E3779B97F4A7C15 + 2 * i * 0x632BE59BD9B4E019) % (1 << 64) for i in range(64)],
+    dtype=np.uint64,
+)
+
+
+def shingle_array(text: str, size: int = DEFAULT_SHINGLE_SIZE) -> np.ndarray:
+    """Text -> sorted unique 64-bit hashes of its `size`-word shingles (folded, no punctuation).
+
+    A text shorter than one shingle is still one shingle, so short items can match.
+    """
+    words = _words(text)
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    if not 1 <= size <= _MIX.size:
+        raise ValueError(f"shingle size must be between 1 and {_MIX.size}, not {size}")
+    h = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
+    n = max(h.size - size + 1, 1)
+    acc = np.zeros(n, dtype=np.uint64)
+    for i in range(min(size, h.size)):
+        acc += h[i : i + n] * _MIX[i]  # wraps modulo 2**64, deterministically
+    # Final avalanche (the splitmix64 finaliser) so nearby sums spread over all 64 bits.
+    acc ^= acc >> np.uint64(30)
+    acc *= np.uint64(0xBF58476D1CE4E5B9)
+    acc ^= acc >> np.uint64(27)
+    acc *= np.uint64(0x94D049BB133111EB)
+    acc ^= acc >> np.uint64(31)
+    return np.unique(acc)
 
 
 def shingles(text: str, size: int = DEFAULT_SHINGLE_SIZE) -> set[int]:
-    """Text -> 64-bit blake2b hashes of its `size`-word shingles (folded, no punctuation)."""
-    words = _words(text)
-    if not words:
-        return set()
-    # A text shorter than one shingle is still one shingle, so short items can match.
-    last = max(len(words) - size + 1, 1)
-    return {_hash64(" ".join(words[i : i + size]).encode()) for i in range(last)}
+    """Text -> the set of its shingle hashes (see shingle_array)."""
+    return set(shingle_array(text, size).tolist())
 
 
 @lru_cache(maxsize=8)
@@ -83,8 +113,13 @@ def _mod_mersenne(v: np.ndarray) -> np.ndarray:
     return (v & _MERSENNE_PRIME) + (v >> np.uint64(61))
 
 
-def _signature_array(shingle_set: Iterable[int], num_perm: int, seed: int) -> np.ndarray:
-    x = np.fromiter(shingle_set, dtype=np.uint64)
+def _signature_array(
+    shingle_set: Iterable[int] | np.ndarray, num_perm: int, seed: int
+) -> np.ndarray:
+    if isinstance(shingle_set, np.ndarray):
+        x = shingle_set.astype(np.uint64, copy=True)
+    else:
+        x = np.fromiter(shingle_set, dtype=np.uint64)
     sig = np.full(num_perm, _EMPTY, dtype=np.uint64)
     if not x.size:
         return sig
@@ -201,12 +236,12 @@ def find_near_copies(
     prefilter = threshold - 0.1 if verify else threshold
     links = []
     for key, text in docs:
-        shingle_set = shingles(text, shingle_size)
-        if not shingle_set:
+        shingle_set = shingle_array(text, shingle_size)
+        if not shingle_set.size:
             continue
         sig = _signature_array(shingle_set, num_perm, seed)
         if verify:
-            kept[key] = np.fromiter(sorted(shingle_set), dtype=np.uint64)
+            kept[key] = shingle_set
         for other in sorted(index.candidates(sig), key=order.__getitem__):
             similarity = float(np.mean(sig == sigs[other]))
             if similarity < prefilter:
@@ -245,15 +280,17 @@ class Scheme:
 
     def band_keys(self, text: str) -> list[int]:
         """Text -> its LSH bucket key per band; [] for a text without words."""
-        shingle_set = shingles(text, self.shingle_size)
-        if not shingle_set:
+        shingle_set = shingle_array(text, self.shingle_size)
+        if not shingle_set.size:
             return []
         sig = _signature_array(shingle_set, self.num_perm, self.seed)
         return band_keys(sig, *lsh_params(self.threshold, self.num_perm))
 
     def similarity(self, text_a: str, text_b: str) -> float:
         """Exact Jaccard of the two texts' shingle sets."""
-        return jaccard(shingles(text_a, self.shingle_size), shingles(text_b, self.shingle_size))
+        return jaccard(
+            shingle_array(text_a, self.shingle_size), shingle_array(text_b, self.shingle_size)
+        )
 
 
 @dataclass(frozen=True, slots=True)

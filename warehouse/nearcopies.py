@@ -7,7 +7,7 @@ candidate pairs are read back and verified on exact shingle similarity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +16,14 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from transforms.nearcopy import Member, Scheme, choose_canonical, group_links, jaccard, shingles
+from transforms.nearcopy import (
+    Member,
+    Scheme,
+    choose_canonical,
+    group_links,
+    jaccard,
+    shingle_array,
+)
 from warehouse.duck import sql
 from warehouse.schema import ARTICLES, NEAR_COPY_INDEX
 
@@ -52,7 +59,7 @@ class _Shingled:
     def __call__(self, article_id: str, text: str) -> np.ndarray:
         found = self._cache.get(article_id)
         if found is None:
-            found = np.fromiter(sorted(shingles(text, self.size)), dtype=np.uint64)
+            found = shingle_array(text, self.size)
             self._cache[article_id] = found
         return found
 
@@ -60,31 +67,52 @@ class _Shingled:
         self._cache.clear()
 
 
+def _chunks(groups: list[set[str]], members: int) -> Iterator[list[set[str]]]:
+    """Groups in runs of about `members` articles, so texts are fetched a chunk at a time."""
+    chunk: list[set[str]] = []
+    size = 0
+    for group in groups:
+        chunk.append(group)
+        size += len(group)
+        if size >= members:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
 def verified_links(
     con: duckdb.DuckDBPyConnection,
     staged: Mapping[str, Sequence[Path]],
     scheme: Scheme,
     at: datetime,
-) -> list[tuple[str, str]]:
-    """Candidate pairs from the index whose exact similarity reaches the scheme's threshold."""
+) -> dict[str, str]:
+    """Each staged article's most similar other article at or above the scheme's threshold.
+
+    Linking the best match only, rather than every pair above the threshold, keeps one weak
+    pair (two short texts padded with the same boilerplate) from merging two whole groups.
+    """
     index_files = staged.get(NEAR_COPY_INDEX.name, ())
     article_files = staged.get(ARTICLES.name, ())
     if not index_files or not article_files:
-        return []
+        return {}
     params = {"files": [str(f) for f in index_files], "scheme": scheme.name}
     pairs = con.execute(sql("near_copy_candidates"), params).fetchall()
     shingled = _Shingled(scheme)
-    links = []
+    best: dict[str, tuple[float, str]] = {}
     for start in range(0, len(pairs), _PAIRS_PER_CHUNK):
         chunk = pairs[start : start + _PAIRS_PER_CHUNK]
         found = _articles(con, article_files, {x for pair in chunk for x in pair}, at)
         for a, b in chunk:
             if a in found and b in found:
                 sim = jaccard(shingled(a, found[a].text), shingled(b, found[b].text))
-                if sim >= scheme.threshold:
-                    links.append((a, b))
+                if sim < scheme.threshold:
+                    continue
+                for one, other in ((a, b), (b, a)):
+                    if found[one].is_staged and sim > best.get(one, (0.0, ""))[0]:
+                        best[one] = (sim, other)
         shingled.clear()
-    return links
+    return {article_id: other for article_id, (_, other) in best.items()}
 
 
 def link_near_copies(
@@ -97,11 +125,11 @@ def link_near_copies(
     """near_copies rows to upsert for the groups a run's articles join, form or reshape, and
     how many of the run's own articles are near copies (not canonical).
 
-    A group is every article linked to another, directly or through a chain of near copies,
-    together with the published group it touches. Its canonical follows
+    A group is every article linked to its best match, directly or through a chain of near
+    copies, together with the published groups those touch. Its canonical follows
     transforms.nearcopy.choose_canonical; only rows whose canonical changed are returned.
     """
-    links = verified_links(con, staged, scheme, at)
+    links = verified_links(con, staged, scheme, at).items()
     if not links:
         return [], 0
     linked = sorted({x for pair in links for x in pair})
@@ -110,27 +138,29 @@ def link_near_copies(
     shingled = _Shingled(scheme)
     rows = []
     new_copies = 0
-    for group in group_links([*links, *published.items()]):
-        found = _articles(con, article_files, group, at)
-        canonical, rule = choose_canonical([found[a].member for a in sorted(found)])
-        canon_id = canonical.article_id
-        canon_shingles = shingled(canon_id, found[canon_id].text)
-        new_copies += sum(1 for a in found if a != canon_id and found[a].is_staged)
-        for article_id in sorted(found):
-            if published.get(article_id) == canon_id:
-                continue  # the published link already says this
-            similarity = jaccard(shingled(article_id, found[article_id].text), canon_shingles)
-            rows.append(
-                {
-                    "article_id": article_id,
-                    "canonical_id": canon_id,
-                    "is_canonical": article_id == canon_id,
-                    "similarity": round(similarity, 4),
-                    "canonical_rule": rule,
-                    "scheme": scheme.name,
-                    "linked_at": at,
-                    "run_id": run_id,
-                }
-            )
+    for chunk in _chunks(group_links([*links, *published.items()]), _PAIRS_PER_CHUNK):
+        found = _articles(con, article_files, {a for group in chunk for a in group}, at)
+        for group in chunk:
+            members = {a: found[a] for a in sorted(group) if a in found}
+            canonical, rule = choose_canonical([m.member for m in members.values()])
+            canon_id = canonical.article_id
+            canon_shingles = shingled(canon_id, members[canon_id].text)
+            new_copies += sum(1 for a, m in members.items() if a != canon_id and m.is_staged)
+            for article_id, m in members.items():
+                if published.get(article_id) == canon_id:
+                    continue  # the published link already says this
+                similarity = jaccard(shingled(article_id, m.text), canon_shingles)
+                rows.append(
+                    {
+                        "article_id": article_id,
+                        "canonical_id": canon_id,
+                        "is_canonical": article_id == canon_id,
+                        "similarity": round(similarity, 4),
+                        "canonical_rule": rule,
+                        "scheme": scheme.name,
+                        "linked_at": at,
+                        "run_id": run_id,
+                    }
+                )
         shingled.clear()
     return rows, new_copies
