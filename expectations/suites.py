@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -171,6 +172,42 @@ class Validator:
                 why = (item.exception_info or {}).get("exception_message") or ""
                 report.batch_failures.append(f"{config.type}({column}) failed {why}".strip())
         return report
+
+    def build_data_docs(self, frames: dict[str, pd.DataFrame], site_dir: Path) -> dict[str, Path]:
+        """Validate each stage's frame through a checkpoint that writes a Data Docs site.
+
+        Returns the site's pages: "index", and one validation page per stage validated.
+        """
+        gx, context = self._gx, self.context
+        context.add_data_docs_site(
+            "newsetl",
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(site_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+        for stage, frame in frames.items():
+            checkpoint = context.checkpoints.add(
+                gx.Checkpoint(
+                    name=f"docs.{stage}",
+                    validation_definitions=[self._definitions[stage]],
+                    actions=[
+                        gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["newsetl"])
+                    ],
+                )
+            )
+            checkpoint.run(batch_parameters={"dataframe": frame})
+        context.build_data_docs(site_names=["newsetl"])
+        pages = {"index": site_dir / "index.html"}
+        for stage in frames:
+            found = sorted((site_dir / "validations" / "newsetl" / stage).rglob("*.html"))
+            if found:
+                pages[stage] = found[-1]
+        return pages
 
 
 def merge_results(reports: list[StageReport]) -> list[dict[str, Any]]:

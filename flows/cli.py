@@ -36,6 +36,7 @@ EXAMPLES = """examples:
   newsetl run --reprocess outdated              rebuild rows made by older code
   newsetl rebuild                               recreate the DuckDB file from the Parquet lake
   newsetl export --table articles --format jsonl --out articles.jsonl
+  newsetl report --out report.html              charts and Data Docs for a browser
   newsetl runs
 """
 
@@ -209,6 +210,16 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("parquet", "csv", "jsonl"), default="parquet")
     export.add_argument("--out", type=Path, required=True, help="file to write")
 
+    report = sub.add_parser(
+        "report", help="write an HTML report with charts and Great Expectations Data Docs"
+    )
+    warehouse_arg(report)
+    report.add_argument(
+        "--out", type=Path, default=Path("newsetl-report.html"), help="HTML file to write"
+    )
+    report.add_argument(
+        "--no-data-docs", action="store_true", help="skip building the Data Docs site"
+    )
     runs = sub.add_parser("runs", help="list the run history")
     warehouse_arg(runs)
     runs.add_argument("--limit", type=int, default=20)
@@ -503,6 +514,18 @@ def cmd_export(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    if not args.warehouse.exists():
+        return _fail(f"warehouse {args.warehouse} does not exist (run `newsetl run`)")
+    from flows.report import write_report
+
+    written = write_report(args.warehouse, args.out, data_docs=not args.no_data_docs)
+    console.print(f"wrote {written['report']}")
+    if "index" in written:
+        console.print(f"Data Docs: {written['index']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = Console()
@@ -517,6 +540,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_schedule(args, console)
         if args.command == "export":
             return cmd_export(args, console)
+        if args.command == "report":
+            return cmd_report(args, console)
         if args.command == "quarantine":
             return cmd_quarantine(args, console)
         if args.command == "rebuild":

@@ -83,12 +83,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("begin")
     for table in TABLES:
         con.execute(create_table_sql(table))
-        present = {
-            row[0]
-            for row in con.execute(
-                "select column_name from duckdb_columns() where table_name = ?", [table.name]
-            ).fetchall()
-        }
+        present = columns(con, table.name)
         for f in table.schema:
             if f.name not in present:
                 # Additive migration: older warehouses get new columns, null for old rows.
@@ -100,6 +95,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         # The view's grain is the first line of its file's header comment.
         con.execute(f"comment on view {name} is {_quote(body.splitlines()[0].lstrip('- '))}")
     con.execute("commit")
+
+
+def columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """Names of a table's columns in the warehouse (empty when the table does not exist)."""
+    rows = con.execute(
+        "select column_name from duckdb_columns() where table_name = ?", [table]
+    ).fetchall()
+    return {row[0] for row in rows}
 
 
 @cache

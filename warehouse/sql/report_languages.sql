@@ -1,0 +1,2 @@
+-- Articles per language, most first.
+select language, articles from language_mix order by articles desc

@@ -1,0 +1,2 @@
+-- Words in every article.
+select word_count from articles
