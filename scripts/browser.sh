@@ -17,4 +17,4 @@ if [ "$(id -u)" != 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q >/dev/null
-$SUDO apt-get install -y -q --no-install-recommends chromium >/dev/null
+$SUDO apt-get install -y -q chromium >/dev/null
