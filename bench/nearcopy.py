@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import json
 import random
+import re
 import sys
 import tempfile
 import time
@@ -119,13 +120,17 @@ def _score_job(job):
 
 
 def _padded(docs, pages: dict[str, list[str]], n: int, rng: random.Random):
-    """Docs plus unrelated texts, up to n in all: five paragraphs from five long pages each,
-    so no mixed text shares more than a tenth of any page."""
-    long_pages = [paras for paras in pages.values() if len(paras) >= 10]
+    """Docs plus unrelated texts, up to n in all: each of twelve sentences drawn from the
+    ~30k sentences of all pages, so two such texts almost never share a tenth of their words."""
+    sentences = sorted(
+        {s.strip() for paras in pages.values() for p in paras for s in re.split(r"(?<=[.!?]) ", p)}
+    )
+    sentences = [s for s in sentences if len(s.split()) >= 6]
     out = list(docs)
     while len(out) < n:
-        paras = [rng.choice(page) for page in rng.sample(long_pages, 5)]
-        out.append(((f"mix{len(out)}", "mix"), "\n\n".join(paras)))
+        picked = rng.sample(sentences, 12)
+        text = "\n\n".join(" ".join(picked[i : i + 3]) for i in range(0, 12, 3))
+        out.append(((f"mix{len(out)}", "mix"), text))
     rng.shuffle(out)
     return out[:n]
 
