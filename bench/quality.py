@@ -107,27 +107,54 @@ def load_gold(dev: Path) -> dict[str, dict]:
     }
 
 
-def _metadata_scores(gold: dict, results: dict, ids: list[str]) -> dict:
-    def share(hits: list[bool]) -> float | None:
-        return round(sum(hits) / len(hits), 4) if hits else None
+def _metadata_checks(gold: dict, results: dict, ids: list[str]) -> dict[str, list[dict]]:
+    """Field -> one row per scored page: id, predicted, gold, hit, and how close it came."""
+    checks: dict[str, list[dict]] = {"title": [], "author": [], "date": []}
+    for i in ids:
+        g, r = gold[i], results[i]
+        checks["title"].append(
+            _check(i, r["title"], g.get("title"), _fold(r["title"]) == _fold(g.get("title")))
+        )
+        if g.get("author"):
+            hit = _names(r["authors"]) == _names(g.get("author"))
+            checks["author"].append(_check(i, "; ".join(r["authors"]), g["author"], hit))
+        if g.get("publish_date"):
+            checks["date"].append(
+                _check(i, r["date"], g["publish_date"], r["date"] == g["publish_date"])
+            )
+    return checks
 
-    title = [_fold(results[i]["title"]) == _fold(gold[i].get("title")) for i in ids]
-    authors = [
-        _names(results[i]["authors"]) == _names(gold[i].get("author"))
-        for i in ids
-        if gold[i].get("author")
-    ]
-    dates = [
-        results[i]["date"] == gold[i].get("publish_date")
-        for i in ids
-        if gold[i].get("publish_date")
-    ]
+
+def _check(doc_id: str, predicted: str | None, expected: str | None, hit: bool) -> dict:
+    words_p = set(_fold(predicted).split())
+    words_e = set(_fold(expected).split())
+    union = words_p | words_e
+    closeness = len(words_p & words_e) / len(union) if union else 1.0
     return {
-        "title": share(title),
-        "author": share(authors),
-        "date": share(dates),
-        "n_author": len(authors),
-        "n_date": len(dates),
+        "id": doc_id,
+        "predicted": predicted,
+        "gold": expected,
+        "hit": hit,
+        "closeness": round(closeness, 3),
+    }
+
+
+def _metadata_scores(checks: dict[str, list[dict]]) -> dict:
+    def share(rows: list[dict]) -> float | None:
+        return round(sum(r["hit"] for r in rows) / len(rows), 4) if rows else None
+
+    return {
+        "title": share(checks["title"]),
+        "author": share(checks["author"]),
+        "date": share(checks["date"]),
+        "n_author": len(checks["author"]),
+        "n_date": len(checks["date"]),
+        "misses": {
+            field: sorted(
+                (r for r in rows if not r["hit"]), key=lambda r: (r["closeness"], r["id"])
+            )
+            for field, rows in checks.items()
+        },
     }
 
 
@@ -159,6 +186,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument(
+        "--formats",
+        nargs="+",
+        choices=("html", "text"),
+        default=("html", "text"),
+        help="input formats to run (default both)",
+    )
+    parser.add_argument(
+        "--misses",
+        type=int,
+        default=8,
+        help="worst metadata misses to print per field and input format (0: none)",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=REPO / "bench-out",
@@ -182,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"pages": len(ids), "workers": args.workers, "formats": {}}
 
     for kind, folder, suffix in (("html", "html", ".html.gz"), ("text", "textdump", ".txt")):
+        if kind not in args.formats:
+            continue
         jobs = [(i, kind, str(dev / folder / f"{i}{suffix}")) for i in ids]
         results, seconds = _parallel(run_one, jobs, args.workers)
         by_id = {r["id"]: r for r in results}
@@ -199,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             "text_all": score(scorer, gold, preds, ids),
             "text_even_ids": score(scorer, gold, preds, even),
             "text_odd_ids": score(scorer, gold, preds, odd),
-            "metadata": _metadata_scores(gold, by_id, ids),
+            "metadata": _metadata_scores(_metadata_checks(gold, by_id, ids)),
             "docs_per_s": round(len(ids) / seconds, 1),
             "cpu_ms_per_doc": {s: round(1000 * v / len(ids), 2) for s, v in stage_seconds.items()},
         }
@@ -216,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "quality.json").write_text(json.dumps(report, indent=2))
     _print_table(report)
+    _print_misses(report, args.misses)
     return 0
 
 
@@ -243,6 +286,24 @@ def _print_table(report: dict) -> None:
     for kind, e in report["formats"].items():
         print(f"{kind} CPU ms per document by stage: {e['cpu_ms_per_doc']}")
     print(f"peak RSS (largest process): {report['peak_rss_mb']} MB")
+
+
+def _print_misses(report: dict, limit: int) -> None:
+    """The metadata misses furthest from the gold (fewest shared words first)."""
+    if limit <= 0:
+        return
+    for kind, e in report["formats"].items():
+        for field, rows in e["metadata"]["misses"].items():
+            print(f"\n{kind} {field}: {len(rows)} misses, worst {min(limit, len(rows))}")
+            for r in rows[:limit]:
+                print(f"  {r['id']}  predicted {_short(r['predicted'])}  gold {_short(r['gold'])}")
+
+
+def _short(value: str | None, width: int = 70) -> str:
+    if value is None:
+        return "(none)"
+    text = " ".join(value.split())
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
 
 
 if __name__ == "__main__":
