@@ -75,6 +75,8 @@ _BY_LABEL = re.compile(r"^(?:(?:written|posted|words)\s+)?by:?$|^authors?:?$", r
 # The header block around the headline: elements (in document order) searched for its date
 # and byline. Dates further away belong to comments, related stories or the footer.
 _HEADER_REACH = 40
+# og:site_name longer than this is a page title, not the site's name.
+_MAX_SITE_NAME_WORDS = 6
 _MAX_DATE_CHARS = 60
 _MAX_BYLINE_CHARS = 120
 # Bounds for dates read from the page; normalize drops the ones later than its `now`.
@@ -165,7 +167,8 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         tree, with_metadata=True, include_comments=False, deduplicate=False
     )
     if doc is None:
-        return HtmlParts(None, None, [], captions, credits)
+        title, _ = page_title(tree, [])
+        return HtmlParts(title or fallback_title(tree, None, []), None, [], captions, credits)
     lines = [line.strip() for line in (doc.text or "").split("\n")]
     lines = [line for line in lines if _WORD.search(line)]
     # trafilatura sometimes repeats the headline as the first body line.
@@ -173,10 +176,10 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         lines.pop(0)
     caption_keys = {_key(c) for c in captions}
     lines = [line for line in lines if _key(line) not in caption_keys]
-    site_names = [name for name in (doc.sitename, doc.hostname) if name]
+    site_names = [name for name in (doc.sitename, doc.hostname) if _is_site_name(name)]
     title, headline = page_title(tree, site_names)
     return HtmlParts(
-        title=title or doc.title,
+        title=title or fallback_title(tree, doc.title, site_names),
         description=doc.description,
         paragraphs=cut_chrome(lines, tree),
         captions=captions,
@@ -217,6 +220,22 @@ def page_title(tree: HtmlElement, site_names: list[str]) -> tuple[str | None, Ht
     site_names.extend(site_affixes(title, [*metas, *headings]))
     chosen, index = choose_title(headings, [*metas, title], site_names)
     return chosen, (h1s[index] if index is not None else None)
+
+
+def _is_site_name(name: str | None) -> bool:
+    """False for "site names" that are really a page's whole title, as some sites declare."""
+    return bool(name) and len(name.split()) <= _MAX_SITE_NAME_WORDS
+
+
+def fallback_title(tree: HtmlElement, title: str | None, site_names: list[str]) -> str | None:
+    """The title when no <h1> is the headline: trafilatura's, unless it is one of those <h1>s.
+
+    A rejected <h1> is a logo or the site's name; the <title> element names the page then.
+    """
+    headings = {_key(_text(h)) for h in tree.iter("h1")}
+    if title and _key(title) not in headings:
+        return title
+    return next((_text(t) for t in tree.iter("title") if _text(t)), None) or title
 
 
 def _near_headline(tree: HtmlElement, headline: HtmlElement) -> list[HtmlElement]:

@@ -88,20 +88,29 @@ def _word_count(pairs: Sequence[tuple[str, str]]) -> int:
     return sum(len(segment.split()) for _, segment in pairs)
 
 
-def clean_title(title: str | None, site_names: Sequence[str] = ()) -> str | None:
-    """Headline with site-name prefixes/suffixes and entities removed; None when nothing is left."""
+def clean_title(
+    title: str | None, site_names: Sequence[str] = (), *, labels: bool = True
+) -> str | None:
+    """Headline with site-name prefixes/suffixes and entities removed; None when nothing is left.
+
+    With labels=False, sections after a pipe stay unless they name the site: a visible <h1>
+    prints them as part of the headline, a <title> as a label.
+    """
     if not title:
         return None
     text = " ".join(html.unescape(title).split())
     text = _LEADING_JUNK_RE.sub("", _TRAILING_JUNK_RE.sub("", text))
     keys = _site_keys(site_names)
-    text = _strip_site_prefix(_strip_full_site_names(text, site_names), keys)
+    text = _strip_domain_prefix(_strip_full_site_names(text, site_names), site_names)
+    text = _strip_site_prefix(text, keys)
     pairs = _split_title(text)
     while len(pairs) > 1:
         separator, segment = pairs[-1]
         is_site = _names_site(segment, keys)
         is_label = (
-            separator in _STRONG_SEPARATORS and _word_count(pairs[:-1]) >= _MIN_HEADLINE_WORDS
+            labels
+            and separator in _STRONG_SEPARATORS
+            and _word_count(pairs[:-1]) >= _MIN_HEADLINE_WORDS
         )
         if not (is_site or is_label):
             break
@@ -127,6 +136,17 @@ def _strip_full_site_names(text: str, site_names: Sequence[str]) -> str:
             separator = next((s for s in _SEPARATORS if head.endswith(s)), None)
             if separator and head[: -len(separator)].strip():
                 text, stripped = head[: -len(separator)], True
+    return text
+
+
+def _strip_domain_prefix(text: str, site_names: Sequence[str]) -> str:
+    """Drop a leading domain name printed before the headline ("davidbau.com Vibe Coding")."""
+    for name in site_names:
+        name = (name or "").strip().lower()
+        if _DOMAIN_RE.fullmatch(name) and text.casefold().startswith(name + " "):
+            rest = text[len(name) :].strip(_AFFIX_JUNK)
+            if rest:
+                return rest
     return text
 
 
@@ -164,6 +184,9 @@ def site_affixes(page_title: str | None, cues: Sequence[str]) -> list[str]:
     # The longest cue inside the title is the headline; a shorter one may be the site's logo.
     for cue in sorted(cues, key=lambda c: len(c or ""), reverse=True):
         cue = " ".join((cue or "").split())
+        # A domain printed as the logo <h1> is the site's name, never the headline.
+        if _DOMAIN_RE.fullmatch(cue):
+            continue
         start = page.casefold().find(cue.casefold()) if len(cue) >= _MIN_CUE_CHARS else -1
         if start < 0 or cue == page:
             continue
@@ -196,7 +219,7 @@ def choose_title(
     the caller's fallback.
     """
     metas = [m for m in (clean_title(m, site_names) for m in metas) if m]
-    cleaned = [clean_title(h, site_names) for h in headings]
+    cleaned = [clean_title(h, site_names, labels=False) for h in headings]
     found = [(i, h) for i, h in enumerate(cleaned) if h and _is_headline(h, site_names)]
     if not found:
         return None, None
@@ -219,9 +242,24 @@ def choose_title(
         # the headline plus a date or a label, which the metadata title leaves out.
         if meta.casefold() != folded and start >= 0:
             rest = folded[:start] + folded[start + len(meta) :]
-            if start > 0 or any(ch.isdigit() for ch in rest):
+            if _is_date_or_label(folded[:start]) or (start == 0 and _DIGIT_RE.search(rest)):
                 return meta, index
     return heading, index
+
+
+_DIGIT_RE = re.compile(r"\d")
+_MAX_LABEL_WORDS = 3
+
+
+def _is_date_or_label(prefix: str) -> bool:
+    """True for what a page prints before a headline: a date, or a short "Blog:" label."""
+    prefix = prefix.strip()
+    if not prefix:
+        return False
+    if prefix.endswith(":") and len(prefix.split()) <= _MAX_LABEL_WORDS:
+        return True
+    words = {w.strip(".,") for w in prefix.split()}
+    return len(_NUMBER_RE.findall(prefix)) >= 2 or bool(words & _MONTHS)
 
 
 # --- authors ----------------------------------------------------------------------------

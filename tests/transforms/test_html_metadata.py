@@ -82,3 +82,30 @@ def test_one_word_meta_author_is_kept():
         f"<body><h1>Title</h1>{BODY}</body></html>"
     )
     assert extract_html_parts(html).author == "Kiersten"
+
+
+@pytest.mark.parametrize(
+    ("html", "must_be", "must_not_be"),
+    [
+        # The logo <h1> is rejected: the <title> names the page, not trafilatura's logo pick.
+        (
+            "<title>rustc_codegen_gcc: Progress Report #39</title></head><body>"
+            "<h1>Antoyo's Blog</h1>",
+            "rustc_codegen_gcc: Progress Report #39",
+            "Antoyo's Blog",
+        ),
+        # A page title declared as og:site_name is not a site name to strip.
+        (
+            '<title>How to Design a Website: a Complete Guide | Clay</title><meta property="og:'
+            'site_name" content="How to Design a Website: a Complete Guide | Clay"></head><body>'
+            "<h1>How to Design a Website: a Complete Guide</h1>",
+            "How to Design a Website: a Complete Guide",
+            "a Complete Guide",
+        ),
+    ],
+)
+def test_extracted_title(html, must_be, must_not_be):
+    page = f"<html><head>{html}{BODY}</body></html>"
+    title = extract_html_parts(page).title
+    assert title == must_be
+    assert title != must_not_be

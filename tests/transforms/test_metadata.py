@@ -99,6 +99,8 @@ def utc(*parts: int) -> datetime:
         ("Machine learning, explained", [], "Machine learning, explained"),
         (None, [], None),
         ("  | NPR ", ["NPR"], "NPR"),
+        # A domain printed before the headline without a separator.
+        ("davidbau.com Vibe Coding", ["davidbau.com"], "Vibe Coding"),
     ],
 )
 def test_clean_title(title, site_names, expected):
@@ -350,6 +352,26 @@ def test_detect_language(text, expected):
             (None, None),
         ),
         (["Plain headline here"], [], [], ("Plain headline here", 0)),
+        # A year or a question's opening words belong to the headline; they are no label.
+        (
+            ["2025 Software Development Price Guide & Hourly Rate Comparison"],
+            ["Software Development Price Guide & Hourly Rate Comparison"],
+            [],
+            ("2025 Software Development Price Guide & Hourly Rate Comparison", 0),
+        ),
+        (
+            ["What’s the Best Video Editing Software for Creators?"],
+            ["Best Video Editing Software for Creators"],
+            [],
+            ("What’s the Best Video Editing Software for Creators?", 0),
+        ),
+        # A pipe inside the visible headline is part of it, unless it names the site.
+        (
+            ["Top 10 Cameras of 2025 | The Best Mirrorless Cameras on the Market"],
+            ["Top 10 Cameras of 2025 | The Best Mirrorless Cameras on the Market — Myles Photo"],
+            ["Myles Photo"],
+            ("Top 10 Cameras of 2025 | The Best Mirrorless Cameras on the Market", 0),
+        ),
     ],
 )
 def test_choose_title(headings, metas, site_names, expected):
@@ -366,6 +388,8 @@ def test_choose_title(headings, metas, site_names, expected):
         ),
         ("Weekend Coding Agent | TheFocus.AI Labs", ["Weekend Coding Agent"], ["TheFocus.AI Labs"]),
         ("Same as the cue", ["Same as the cue"], []),
+        # A domain shown as the logo <h1> is not the headline the title wraps.
+        ("davidbau.com Vibe Coding", ["davidbau.com"], []),
         # Leftovers too long to be a name belong to the headline.
         (
             "Why it matters: a long explanation of what it is that we do here today | X",
