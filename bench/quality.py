@@ -53,7 +53,15 @@ def run_one(job: tuple[str, str, str]) -> dict:
     t0 = time.perf_counter()
     raw = ingest_bytes(name, data, **LIMITS)
     t1 = time.perf_counter()
-    out = {"id": doc_id, "kind": kind, "text": "", "title": None, "authors": [], "date": None}
+    out = {
+        "id": doc_id,
+        "kind": kind,
+        "text": "",
+        "title": None,
+        "authors": [],
+        "date": None,
+        "date_source": None,
+    }
     timings = {"ingest": t1 - t0, "extract": 0.0, "normalize": 0.0}
     if not isinstance(raw, Reject):
         extracted = extract_document(raw)
@@ -67,6 +75,7 @@ def run_one(job: tuple[str, str, str]) -> dict:
                 title=article.title,
                 authors=article.authors,
                 date=article.published_at.date().isoformat() if article.published_at else None,
+                date_source=article.published_at_source,
             )
     out["timings"] = timings
     return out
@@ -119,9 +128,8 @@ def _metadata_checks(gold: dict, results: dict, ids: list[str]) -> dict[str, lis
             hit = _names(r["authors"]) == _names(g.get("author"))
             checks["author"].append(_check(i, "; ".join(r["authors"]), g["author"], hit))
         if g.get("publish_date"):
-            checks["date"].append(
-                _check(i, r["date"], g["publish_date"], r["date"] == g["publish_date"])
-            )
+            row = _check(i, r["date"], g["publish_date"], r["date"] == g["publish_date"])
+            checks["date"].append({**row, "source": r["date_source"]})
     return checks
 
 
@@ -139,6 +147,16 @@ def _check(doc_id: str, predicted: str | None, expected: str | None, hit: bool) 
     }
 
 
+def _by_source(rows: list[dict]) -> dict[str, dict]:
+    """Date accuracy per published_at_source (None: no date predicted)."""
+    out: dict[str, dict] = {}
+    for r in rows:
+        entry = out.setdefault(str(r["source"]), {"n": 0, "hits": 0})
+        entry["n"] += 1
+        entry["hits"] += r["hit"]
+    return {k: {**v, "accuracy": round(v["hits"] / v["n"], 3)} for k, v in sorted(out.items())}
+
+
 def _metadata_scores(checks: dict[str, list[dict]]) -> dict:
     def share(rows: list[dict]) -> float | None:
         return round(sum(r["hit"] for r in rows) / len(rows), 4) if rows else None
@@ -147,6 +165,7 @@ def _metadata_scores(checks: dict[str, list[dict]]) -> dict:
         "title": share(checks["title"]),
         "author": share(checks["author"]),
         "date": share(checks["date"]),
+        "date_by_source": _by_source(checks["date"]),
         "n_author": len(checks["author"]),
         "n_date": len(checks["date"]),
         "misses": {
@@ -285,6 +304,11 @@ def _print_table(report: dict) -> None:
         )
     for kind, e in report["formats"].items():
         print(f"{kind} CPU ms per document by stage: {e['cpu_ms_per_doc']}")
+    for kind, e in report["formats"].items():
+        sources = ", ".join(
+            f"{k} {v['hits']}/{v['n']}" for k, v in e["metadata"]["date_by_source"].items()
+        )
+        print(f"{kind} dates right by published_at_source: {sources}")
     print(f"peak RSS (largest process): {report['peak_rss_mb']} MB")
 
 

@@ -66,6 +66,8 @@ _HEADLINE_LD = re.compile(r'"headline"\s*:\s*("(?:[^"\\]|\\.)*")')
 _TITLE_METAS = frozenset(("og:title", "twitter:title"))
 _YEAR = re.compile(r"\b(?:19[89]\d|20[0-3]\d)\b")
 _UPDATED = re.compile(r"updat|modif|revis|reviewed|aktualisiert|actualiz|mis à jour", re.I)
+_UPDATED_CLASS = re.compile(r"updat|modif", re.I)
+_PUBLISHED_CLASS = re.compile(r"publish|posted|entry-date|created", re.I)
 _BYLINE_ATTR = re.compile(r"author|byline", re.I)
 # An author's job title, bio or avatar sits in an "author-title"/"author-bio" box beside the name.
 _NOT_NAME_ATTR = re.compile(r"title|role|bio|desc|avatar|image|img|photo", re.I)
@@ -146,6 +148,9 @@ class HtmlParts:
     url: str | None = None
     author: str | None = None
     date: str | None = None
+    # Where `date` came from: page (shown beside the headline), json_ld, meta or htmldate.
+    date_source: str | None = None
+    updated: str | None = None
 
 
 def _key(text: str) -> str:
@@ -178,6 +183,7 @@ def extract_html_parts(html: str) -> HtmlParts | None:
     lines = [line for line in lines if _key(line) not in caption_keys]
     site_names = [name for name in (doc.sitename, doc.hostname) if _is_site_name(name)]
     title, headline = page_title(tree, site_names)
+    date, date_source = page_date(tree, headline, doc.date)
     return HtmlParts(
         title=title or fallback_title(tree, doc.title, site_names),
         description=doc.description,
@@ -189,7 +195,9 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         author=doc.author
         if parse_authors(doc.author)
         else byline_near(tree, headline) or _meta_author(tree),
-        date=header_date(tree, headline) or doc.date,
+        date=date,
+        date_source=date_source,
+        updated=max(modified_dates(tree), default=None),
     )
 
 
@@ -245,6 +253,87 @@ def _near_headline(tree: HtmlElement, headline: HtmlElement) -> list[HtmlElement
     return order[at + 1 : at + 1 + _HEADER_REACH] + order[max(0, at - _HEADER_REACH) : at][::-1]
 
 
+_PUBLISHED_METAS = frozenset(
+    (
+        "article:published_time",
+        "og:published_time",
+        "og:article:published_time",
+        "datepublished",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "parsely-pub-date",
+        "sailthru.date",
+        "dc.date.issued",
+        "dcterms.issued",
+    )
+)
+_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+_ISO_DAY = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
+
+
+def structured_date(tree: HtmlElement) -> tuple[str | None, str | None]:
+    """(YYYY-MM-DD, "json_ld" | "meta") from the page's declared publication date; Nones if none."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            for match in _LD_PUBLISHED.finditer(script.text):
+                day = _ISO_DAY.match(match.group(1))
+                if day:
+                    return day.group(1), "json_ld"
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        day = _ISO_DAY.match(meta.get("content") or "") if key in _PUBLISHED_METAS else None
+        if day:
+            return day.group(1), "meta"
+    return None, None
+
+
+def page_date(
+    tree: HtmlElement, headline: HtmlElement | None, found: str | None
+) -> tuple[str | None, str | None]:
+    """(YYYY-MM-DD, source) of publication; `found` is htmldate's date. (None, None) if unknown.
+
+    The date shown beside the headline comes first, then the declared publication date, then
+    htmldate's. htmldate's is dropped when it is a bare 1 January (a year guessed from a
+    copyright line or a URL) or the page's declared modification date: null, not a guess.
+    """
+    shown = header_date(tree, headline)
+    if shown:
+        return shown, "page"
+    declared, source = structured_date(tree)
+    if declared:
+        return declared, source
+    if found and not found.endswith("-01-01") and found not in modified_dates(tree):
+        return found, "htmldate"
+    return None, None
+
+
+_MODIFIED_METAS = frozenset(
+    (
+        "article:modified_time",
+        "og:updated_time",
+        "datemodified",
+        "last-modified",
+        "dc.date.modified",
+    )
+)
+_LD_MODIFIED = re.compile(r'"dateModified"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+
+
+def modified_dates(tree: HtmlElement) -> set[str]:
+    """Days the page declares it was modified on (YYYY-MM-DD), from meta tags and JSON-LD."""
+    days = set()
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        day = _ISO_DAY.match(meta.get("content") or "") if key in _MODIFIED_METAS else None
+        if day:
+            days.add(day.group(1))
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            days.update(_LD_MODIFIED.findall(script.text))
+    return days
+
+
 def header_date(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
     """Publication date shown beside the headline (YYYY-MM-DD); None when none is shown.
 
@@ -255,16 +344,23 @@ def header_date(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
     for el in _near_headline(tree, headline):
         if el.tag == "time":
             raw = el.get("datetime") or _text(el)
-        elif el.tag in ("script", "style"):
+        elif el.tag in ("script", "style", "td", "th"):
+            # Table cells near the headline hold the article's data, not its date.
             continue
         else:
             raw = (el.text or "").strip()
             if len(raw) > _MAX_DATE_CHARS or not _YEAR.search(raw):
                 continue
         day = try_date_expr(raw[:_MAX_DATE_CHARS], "%Y-%m-%d", False, _FIRST_DAY, _LAST_DAY)
-        if day and not _UPDATED.search(_label(el)):
+        if day and not _UPDATED.search(_label(el)) and not _is_update_element(el):
             return day
     return None
+
+
+def _is_update_element(el: HtmlElement) -> bool:
+    """An element whose class marks it as the update date only ("updated", not "published")."""
+    marks = f"{el.get('class', '')} {el.get('itemprop', '')}"
+    return bool(_UPDATED_CLASS.search(marks)) and not _PUBLISHED_CLASS.search(marks)
 
 
 def _label(el: HtmlElement) -> str:
