@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -10,8 +11,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import dateparser
-import py3langid
 from dateparser.languages.loader import default_loader
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from tld import get_fld
 
 # --- titles -----------------------------------------------------------------------------
@@ -574,9 +575,19 @@ _MIN_LANGUAGE_LETTERS = 20
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language; None when it has too few letters to tell."""
+    return identify_language(text)[0]
+
+
+def identify_language(text: str) -> tuple[str | None, float | None]:
+    """(ISO 639-1 code, probability 0-1) of the text's language; (None, None) if too short."""
     sample = text[:_LANGUAGE_SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < _MIN_LANGUAGE_LETTERS:
-        return None
-    # py3langid loads its model on first use and keeps it for the process.
-    language, _score = py3langid.classify(sample)
-    return language
+        return None, None
+    language, probability = _language_identifier().classify(sample)
+    return language, round(float(probability), 4)
+
+
+@functools.cache
+def _language_identifier() -> LanguageIdentifier:
+    """py3langid's shipped model with normalised probabilities, loaded once per process."""
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

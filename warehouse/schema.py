@@ -63,7 +63,9 @@ ARTICLES = Table(
             _col(
                 "published_at_source",
                 pa.string(),
-                "Where published_at came from: meta (page metadata) or text (a date line).",
+                "Where published_at came from: page (the date shown beside the headline), "
+                "json_ld, meta (meta tags), htmldate (found elsewhere in the page) or text "
+                "(a date line of a text dump).",
             ),
             _col("updated_at", UTC_TS, "Last update time stated by the page (UTC)."),
             _col(
@@ -101,6 +103,17 @@ ARTICLES = Table(
             ),
             _col("ingested_at", UTC_TS, "When this row was loaded.", nullable=False),
             _col("run_id", pa.string(), "Run that loaded the row.", nullable=False),
+            _col(
+                "date_confidence",
+                pa.float64(),
+                "How often published_at_source gives the right day (0-1, measured on the "
+                "benchmark); null when published_at is.",
+            ),
+            _col(
+                "language_confidence",
+                pa.float64(),
+                "Probability of language from the identifier (0-1); null when language is.",
+            ),
         ]
     ),
 )

@@ -6,6 +6,7 @@ from transforms.metadata import (
     choose_title,
     clean_title,
     detect_language,
+    identify_language,
     parse_authors,
     parse_contributors,
     parse_date,
@@ -298,6 +299,10 @@ def test_site_from_url(url, expected):
 )
 def test_detect_language(text, expected):
     assert detect_language(text) == expected
+    language, confidence = identify_language(text)
+    assert language == expected
+    assert (confidence is None) == (expected is None)
+    assert confidence is None or 0.5 < confidence <= 1.0
 
 
 @pytest.mark.parametrize(
