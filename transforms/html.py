@@ -192,9 +192,10 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         credits=credits,
         site_names=site_names,
         url=doc.url,
-        author=doc.author
-        if parse_authors(doc.author)
-        else byline_near(tree, headline) or _meta_author(tree),
+        author=ld_authors(tree)
+        or (doc.author if parse_authors(doc.author) else None)
+        or byline_near(tree, headline)
+        or _meta_author(tree),
         date=date,
         date_source=date_source,
         updated=max(modified_dates(tree), default=None),
@@ -391,6 +392,55 @@ def byline_near(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
         names = parse_authors(text) if len(text) <= _MAX_BYLINE_CHARS else []
         if names:
             return "; ".join(names)
+    return None
+
+
+_PERSON_TYPES = frozenset(("person", ""))
+
+
+def ld_authors(tree: HtmlElement) -> str | None:
+    """Person names of the first JSON-LD entity with an author ("; "-joined); None if none.
+
+    Authors typed as an Organization are the publisher, not a byline.
+    """
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        found = _first_author(data)
+        if found is None:
+            continue
+        names = []
+        for entry in found if isinstance(found, list) else [found]:
+            if isinstance(entry, dict):
+                kind = entry.get("@type") or ""
+                name = entry.get("name") if str(kind).lower() in _PERSON_TYPES else None
+            else:
+                name = entry
+            if isinstance(name, str):
+                names.extend(n for n in parse_authors(name) if n not in names)
+        if names:
+            return "; ".join(names)
+    return None
+
+
+def _first_author(data: object) -> object | None:
+    """The "author" value of the first entity (depth first) that has one."""
+    if isinstance(data, dict):
+        if data.get("author"):
+            return data["author"]
+        children = data.values()
+    elif isinstance(data, list):
+        children = data
+    else:
+        return None
+    for child in children:
+        found = _first_author(child)
+        if found is not None:
+            return found
     return None
 
 

@@ -312,7 +312,8 @@ _NON_PERSON_WORDS = _words(
     "institute center centre company inc llc ltd group media magazine network association "
     "society council committee department school college hospital clinic club project "
     "online today times journal herald tribune gazette chronicle daily weekly blog "
-    "review reviews opinion"
+    "review reviews opinion mon tue wed thu fri sat sun monday tuesday wednesday thursday "
+    "friday saturday sunday"
 )
 # Postnominal credentials ("RN", "PhD", "MD") trail a name after a comma or inside it.
 _CREDENTIALS = _words(
@@ -361,7 +362,7 @@ def _clean_author(part: str) -> str | None:
     tokens = _strip_roles(part.split())
     # A month left over from a stripped date ("Jordana Cepelewicz December"), unless it is
     # also a common first or last name.
-    while len(tokens) > 2 and tokens[-1].lower().strip(".") in _MONTHS - _NAME_MONTHS:
+    while len(tokens) > 1 and tokens[-1].lower().strip(".") in _MONTHS - _NAME_MONTHS:
         tokens.pop()
     if not tokens or len(tokens) > 5:
         return None
@@ -394,6 +395,15 @@ def parse_authors(raw: str | None) -> list[str]:
         if name and name.casefold() not in {seen.casefold() for seen in names}:
             names.append(name)
     return names
+
+
+def drop_site_authors(names: Sequence[str], site_names: Sequence[str]) -> list[str]:
+    """Names minus one-word ones that are the site's name ("Buzzsprout" on buzzsprout.com).
+
+    Longer names stay: a personal site is often named after its author.
+    """
+    keys = _site_keys(site_names)
+    return [n for n in names if len(n.split()) > 1 or not _names_site(n, keys)]
 
 
 _CONTRIBUTED_RE = re.compile(

@@ -10,6 +10,7 @@ from transforms.extract import EXTRACTOR_VERSION
 from transforms.metadata import (
     DATE_LANGUAGES,
     clean_title,
+    drop_site_authors,
     identify_language,
     parse_authors,
     parse_contributors,
@@ -136,7 +137,7 @@ def normalize_document(doc: ExtractedDocument, *, now: datetime) -> Article:
         date_confidence=DATE_CONFIDENCE.get(published_source) if published_at else None,
         updated_at=updated_at,
         page_date=page_day.date() if page_day else None,
-        authors=parse_authors(doc.byline),
+        authors=drop_site_authors(parse_authors(doc.byline), site_names),
         contributors=parse_contributors(doc.attributions),
         publisher=publisher,
         host_site=host_site,

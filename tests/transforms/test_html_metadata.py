@@ -1,7 +1,14 @@
 import pytest
 import trafilatura
 
-from transforms.html import byline_near, extract_html_parts, header_date, page_date, page_title
+from transforms.html import (
+    byline_near,
+    extract_html_parts,
+    header_date,
+    ld_authors,
+    page_date,
+    page_title,
+)
 
 BODY = "<p>" + "A sentence of article text that is long enough to keep. " * 20 + "</p>"
 
@@ -152,3 +159,26 @@ def test_extracted_title(html, must_be, must_not_be):
 def test_page_date(head, body, htmldate, expected):
     tree = tree_of(head, body)
     assert page_date(tree, next(tree.iter("h1")), htmldate) == expected
+
+
+@pytest.mark.parametrize(
+    ("ld", "expected"),
+    [
+        (
+            '{"@type": "Article", "author": {"@type": "Person", "name": "Çelik Nimani"}}',
+            "Çelik Nimani",
+        ),
+        (
+            '{"@graph": [{"@type": "WebPage"}, {"@type": "BlogPosting", "author": '
+            '[{"@type": "Person", "name": "Jeff Cobb"}, {"name": "Celisa Steele"}]}]}',
+            "Jeff Cobb; Celisa Steele",
+        ),
+        # An organization credited as author is the publisher, not a byline.
+        ('{"author": {"@type": "Organization", "name": "Morgan & Morgan"}}', None),
+        ('{"author": {"@type": "Person", "name": "Staff"}}', None),
+        ("{not json", None),
+    ],
+)
+def test_ld_authors(ld, expected):
+    tree = tree_of(f'<script type="application/ld+json">{ld}</script>', "")
+    assert ld_authors(tree) == expected

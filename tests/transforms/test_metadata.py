@@ -6,6 +6,7 @@ from transforms.metadata import (
     choose_title,
     clean_title,
     detect_language,
+    drop_site_authors,
     identify_language,
     parse_authors,
     parse_contributors,
@@ -124,6 +125,8 @@ def test_clean_title(title, site_names, expected):
         ("Cazzy Magennis Last Updated August 1, 2024", ["Cazzy Magennis"]),
         ("By Korin Miller Published: Jan 29, 2025", ["Korin Miller"]),
         ("Jordana Cepelewicz December", ["Jordana Cepelewicz"]),
+        ("Wyndo Dec", ["Wyndo"]),
+        ("Sat", []),
         ("Nicoletta Richardson Trending Editor", ["Nicoletta Richardson"]),
         ("Harry Rabinowitz Tech Reporter", ["Harry Rabinowitz"]),
         ("Jillian Kubala, MS, RD", ["Jillian Kubala"]),
@@ -405,6 +408,20 @@ def test_choose_title(headings, metas, site_names, expected):
 )
 def test_site_affixes(page_title, cues, expected):
     assert site_affixes(page_title, cues) == expected
+
+
+@pytest.mark.parametrize(
+    ("names", "site_names", "expected"),
+    [
+        (["Buzzsprout"], ["Buzzsprout", "buzzsprout.com"], []),
+        (["Human"], ["Human in the Loop"], []),
+        # A personal site named after its author keeps the author.
+        (["Pierce Freeman"], ["Pierce Freeman", "piercefreeman.com"], ["Pierce Freeman"]),
+        (["Alexa", "Jane Doe"], ["Example Times"], ["Alexa", "Jane Doe"]),
+    ],
+)
+def test_drop_site_authors(names, site_names, expected):
+    assert drop_site_authors(names, site_names) == expected
 
 
 def test_parse_authors_splits_at_dot_operator():
