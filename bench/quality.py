@@ -18,9 +18,11 @@ import resource
 import sys
 import time
 import unicodedata
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from transforms.extract import extract_document
 from transforms.ingest import ingest_bytes
@@ -157,6 +159,43 @@ def _by_source(rows: list[dict]) -> dict[str, dict]:
     return {k: {**v, "accuracy": round(v["hits"] / v["n"], 3)} for k, v in sorted(out.items())}
 
 
+def _held_out_confidence(rows: list[dict], site_of: dict[str, str], folds: int = 5) -> dict:
+    """Per source: accuracy on all dated pages, and as estimated without each page's fold.
+
+    Pages are split into folds by site (a stable hash of the host), so no site informs its own
+    estimate. The Brier score of the held-out estimates shows how well they serve as a
+    date_confidence; the baseline is one rate for every source.
+    """
+    dated = [r for r in rows if r["source"] is not None]
+    fold = {r["id"]: zlib.crc32(site_of.get(r["id"], r["id"]).encode()) % folds for r in dated}
+    out: dict = {"sources": {}, "brier": None, "brier_one_rate": None}
+    if not dated:
+        return out
+    sq_err = sq_base = 0.0
+    estimates: dict[str, list[float]] = {}
+    for k in range(folds):
+        train = [r for r in dated if fold[r["id"]] != k]
+        rate = sum(r["hit"] for r in train) / len(train) if train else 0.0
+        for r in (r for r in dated if fold[r["id"]] == k):
+            same = [t["hit"] for t in train if t["source"] == r["source"]]
+            est = sum(same) / len(same) if same else rate
+            estimates.setdefault(r["source"], []).append(est)
+            sq_err += (est - r["hit"]) ** 2
+            sq_base += (rate - r["hit"]) ** 2
+    for source in sorted(estimates):
+        hits = [r["hit"] for r in dated if r["source"] == source]
+        est = estimates[source]
+        out["sources"][source] = {
+            "n": len(hits),
+            "accuracy": round(sum(hits) / len(hits), 3),
+            "held_out_min": round(min(est), 3),
+            "held_out_max": round(max(est), 3),
+        }
+    out["brier"] = round(sq_err / len(dated), 4)
+    out["brier_one_rate"] = round(sq_base / len(dated), 4)
+    return out
+
+
 def _metadata_scores(checks: dict[str, list[dict]]) -> dict:
     def share(rows: list[dict]) -> float | None:
         return round(sum(r["hit"] for r in rows) / len(rows), 4) if rows else None
@@ -238,6 +277,10 @@ def main(argv: list[str] | None = None) -> int:
         for p in sorted((dev / "ground-truth").glob("*.json"))
     }
     ids = sorted(gold)[: args.limit]
+    sites = {
+        p.stem: urlsplit(json.loads(p.read_text()).get("url") or "").hostname or p.stem
+        for p in sorted((dev / "ground-truth").glob("*.json"))
+    }
     report: dict = {"pages": len(ids), "workers": args.workers, "formats": {}}
 
     for kind, folder, suffix in (("html", "html", ".html.gz"), ("text", "textdump", ".txt")):
@@ -260,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
             "text_all": score(scorer, gold, preds, ids),
             "text_even_ids": score(scorer, gold, preds, even),
             "text_odd_ids": score(scorer, gold, preds, odd),
-            "metadata": _metadata_scores(_metadata_checks(gold, by_id, ids)),
+            "metadata": _metadata_scores(checks := _metadata_checks(gold, by_id, ids)),
+            "date_confidence": _held_out_confidence(checks["date"], sites),
             "docs_per_s": round(len(ids) / seconds, 1),
             "cpu_ms_per_doc": {s: round(1000 * v / len(ids), 2) for s, v in stage_seconds.items()},
         }
@@ -309,6 +353,15 @@ def _print_table(report: dict) -> None:
             f"{k} {v['hits']}/{v['n']}" for k, v in e["metadata"]["date_by_source"].items()
         )
         print(f"{kind} dates right by published_at_source: {sources}")
+        conf = e["date_confidence"]
+        spans = ", ".join(
+            f"{k} {v['accuracy']} ({v['held_out_min']}-{v['held_out_max']})"
+            for k, v in conf["sources"].items()
+        )
+        print(
+            f"{kind} date_confidence per source, all pages (5-fold by site held-out range): "
+            f"{spans}; held-out Brier {conf['brier']} vs one rate {conf['brier_one_rate']}"
+        )
     print(f"peak RSS (largest process): {report['peak_rss_mb']} MB")
 
 

@@ -313,7 +313,10 @@ _NON_PERSON_WORDS = _words(
     "society council committee department school college hospital clinic club project "
     "online today times journal herald tribune gazette chronicle daily weekly blog "
     "review reviews opinion mon tue wed thu fri sat sun monday tuesday wednesday thursday "
-    "friday saturday sunday"
+    "friday saturday sunday "
+    # Headings of "By ..." menus ("By Role", "By Use Case", "By Industry").
+    "role roles industry industries topic topics use case cases size type types category "
+    "categories product products solution solutions feature features text link"
 )
 # Postnominal credentials ("RN", "PhD", "MD") trail a name after a comma or inside it.
 _CREDENTIALS = _words(
@@ -377,7 +380,8 @@ def _clean_author(part: str) -> str | None:
     # An all-caps single token is an agency or outlet ("CNN", "AFP"), not a person.
     if len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) > 1:
         return None
-    if not tokens[0][:1].isalpha() or (not tokens[0][:1].isupper() and len(tokens) > 1):
+    # A name starts with a capital; one lowercase word is a verb or noun from the page.
+    if not tokens[0][:1].isalpha() or not tokens[0][:1].isupper():
         return None
     return _title_case_name(" ".join(tokens))
 

@@ -31,8 +31,8 @@ DATE_CONFIDENCE = {
     "page": 0.94,
     "meta": 0.95,
     "json_ld": 0.84,
-    "htmldate": 0.78,
-    "text": 0.80,
+    "htmldate": 0.79,
+    "text": 0.85,
 }
 
 

@@ -152,7 +152,7 @@ _DATE_FILLER_RE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE_RE = re.compile(
-    r"^(?:(?:written|posted|reported)\s+by|by|av|von|par|por|door|di|author:?|text:?)\s+"
+    r"^(?:(?:written|posted|reported)\s+by|by|av|von|par|por|door|di|author:?|text:)\s+"
     r"[A-ZÀ-ÞÅÄÖ][\w.'’-]*",
     re.IGNORECASE,
 )
