@@ -316,7 +316,7 @@ _NON_PERSON_WORDS = _words(
     "friday saturday sunday "
     # Headings of "By ..." menus ("By Role", "By Use Case", "By Industry").
     "role roles industry industries topic topics use case cases size type types category "
-    "categories product products solution solutions feature features text link"
+    "categories product products solution solutions feature features text link strategy"
 )
 # Postnominal credentials ("RN", "PhD", "MD") trail a name after a comma or inside it.
 _CREDENTIALS = _words(
@@ -339,13 +339,25 @@ def _title_case_name(name: str) -> str:
     return name
 
 
+_DESCRIPTION_OPENERS = _words("former licensed certified board-certified registered")
+# One-word "names" with these endings are nouns from page furniture ("Development").
+_NOUN_ENDINGS = ("ment", "ity", "tion", "sion", "ness", "ship")
+
+
 def _strip_roles(tokens: list[str]) -> list[str]:
     """Name tokens minus a trailing job title or credentials; [] when the piece is only a title."""
     for index, token in enumerate(tokens):
         bare = token.lower().strip(".,()®")
         if index >= 1 and bare.replace(".", "") in _CREDENTIALS:
             return tokens[:index]
-        if bare in _ROLE_NOUNS:
+        # "Liz Kenny Former McKinsey": what follows is a description of the person.
+        if index >= 2 and bare in _DESCRIPTION_OPENERS:
+            return tokens[:index]
+        # "Lydia Marie Child. See ...": a full stop after a word (not an initial) ends the name.
+        if index + 1 < len(tokens) and token.endswith(".") and len(bare) > 3:
+            return [*tokens[:index], token.rstrip(".")]
+        # "Editor-in-Chief" is one token.
+        if bare in _ROLE_NOUNS or bare.split("-")[0] in _ROLE_NOUNS:
             name = tokens[:index]
             while name and name[-1].lower().strip(".,") in _ROLE_MODIFIERS:
                 name.pop()
@@ -380,6 +392,8 @@ def _clean_author(part: str) -> str | None:
     # An all-caps single token is an agency or outlet ("CNN", "AFP"), not a person.
     if len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) > 1:
         return None
+    if len(tokens) == 1 and tokens[0].lower().endswith(_NOUN_ENDINGS):
+        return None
     # A name starts with a capital; one lowercase word is a verb or noun from the page.
     if not tokens[0][:1].isalpha() or not tokens[0][:1].isupper():
         return None
@@ -393,12 +407,29 @@ def parse_authors(raw: str | None) -> list[str]:
     text = _LINK_RE.sub(" ", html.unescape(raw))
     text = _BYLINE_PREFIX_RE.sub("", " ".join(text.split()))
     text = _CUT_AT_RE.sub("", text)
+    text = _uninvert(text)
     names: list[str] = []
     for part in _SPLIT_RE.split(text):
         name = _clean_author(part)
         if name and name.casefold() not in {seen.casefold() for seen in names}:
             names.append(name)
     return names
+
+
+_INVERTED_RE = re.compile(r"^\s*([^\W\d][\w'’-]*(?: [^\W\d][\w'’-]*)?),\s*([^\W\d][\w.'’ -]*?)\s*$")
+
+
+def _uninvert(text: str) -> str:
+    """ "Roy, Aniruddha; Patel, Jyoti" (citation style, last name first) -> "Aniruddha Roy; ..."
+
+    Only a ";"-separated list in which every entry has one comma is read this way; a lone
+    "A, B" is two names.
+    """
+    pieces = text.split(";")
+    matches = [_INVERTED_RE.match(piece) for piece in pieces]
+    if len(pieces) < 2 or not all(matches):
+        return text
+    return "; ".join(f"{m.group(2)} {m.group(1)}" for m in matches if m)
 
 
 def drop_site_authors(names: Sequence[str], site_names: Sequence[str]) -> list[str]:

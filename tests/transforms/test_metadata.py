@@ -126,6 +126,15 @@ def test_clean_title(title, site_names, expected):
         ("By Korin Miller Published: Jan 29, 2025", ["Korin Miller"]),
         ("Jordana Cepelewicz December", ["Jordana Cepelewicz"]),
         ("Wyndo Dec", ["Wyndo"]),
+        # Citation style, last name first, ";" between people.
+        ("Roy, Aniruddha; Patel, Jyoti", ["Aniruddha Roy", "Jyoti Patel"]),
+        ("Chris McNamara, Editor-in-Chief", ["Chris McNamara"]),
+        ("Liz Kenny Former McKinsey", ["Liz Kenny"]),
+        ("Lydia Marie Child. See the letters", ["Lydia Marie Child"]),
+        # Nouns from page furniture are no names; surnames that look like words stay.
+        ("Development", []),
+        ("HR Strategy", []),
+        ("King", ["King"]),
         ("Sat", []),
         ("Nicoletta Richardson Trending Editor", ["Nicoletta Richardson"]),
         ("Harry Rabinowitz Tech Reporter", ["Harry Rabinowitz"]),
