@@ -164,6 +164,47 @@ ARTICLE_COPIES = Table(
     ),
 )
 
+SOURCES = Table(
+    name="sources",
+    grain="One row per outlet named in articles as publisher or host site (a BI dimension; "
+    "rebuilt from articles and the outlet mapping at every publish).",
+    key=("source_name",),
+    schema=pa.schema(
+        [
+            _col(
+                "source_name",
+                pa.string(),
+                "Canonical outlet name, as in articles.publisher and articles.host_site.",
+                nullable=False,
+            ),
+            _col(
+                "domains",
+                pa.list_(pa.string()),
+                "Domains the outlet serves from: the mapping's, else those of the URLs it served.",
+                nullable=False,
+            ),
+            _col(
+                "is_mapped",
+                pa.bool_(),
+                "Whether transforms/data/outlets.toml knows the outlet.",
+                nullable=False,
+            ),
+            _col(
+                "articles_published",
+                pa.int64(),
+                "Articles with this outlet as publisher.",
+                nullable=False,
+            ),
+            _col(
+                "articles_hosted",
+                pa.int64(),
+                "Articles this outlet served as host site for another publisher.",
+                nullable=False,
+            ),
+        ]
+    ),
+)
+
 QUARANTINE = Table(
     name="quarantine",
     grain="One row per input, stage and reason that kept the input out of articles.",
@@ -316,6 +357,7 @@ TABLES: tuple[Table, ...] = (
     ARTICLES,
     ARTICLE_COPIES,
     CAPTIONS,
+    SOURCES,
     QUARANTINE,
     INPUTS,
     PIPELINE_RUNS,
