@@ -32,7 +32,7 @@ DATE_CONFIDENCE = {
     "meta": 0.95,
     "json_ld": 0.84,
     "htmldate": 0.79,
-    "text": 0.85,
+    "text": 0.87,
 }
 
 

@@ -228,6 +228,8 @@ _CHROME_COST = 60.0
 _MAX_LEN = 1000
 _SENTENCE_BONUS = 10.0
 _HEADER_WINDOW = 15
+# Lines between a date and the headline below it for the date to be the article's own.
+_BYLINE_DATE_REACH = 3
 _FOOTER_WINDOW = 6
 
 # BEGIN WEIGHTS: written by bench/train_textdump.py from the dev set; do not edit by hand.
@@ -710,6 +712,20 @@ def _is_site_line(line: _Line, i: int, ti: int | None, counts: Counter[str]) -> 
     )
 
 
+def _is_byline_date(lines: list[_Line], i: int, ti: int, counts: Counter[str]) -> bool:
+    """A date just above the headline, with no site name between: the article's dateline.
+
+    A date further up, or one the site's name separates from the headline, is the page's.
+    """
+    if ti - i > _BYLINE_DATE_REACH:
+        return False
+    # A time ("5:50 am") between them belongs to the dateline, never to the site's name.
+    return not any(
+        _is_site_line(lines[k], k, ti, counts) and not _HAS_DIGIT(lines[k].text)
+        for k in range(i + 1, ti)
+    )
+
+
 def _lines_of(text: str, language: str | None) -> tuple[list[_Line], frozenset[str]]:
     lines = []
     for t, gap in _split_lines(text):
@@ -753,7 +769,13 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
     for i in range(head_from, min(len(lines), end + _FOOTER_WINDOW)):
         line = lines[i]
         if line.label == "date":
-            if ti is not None and i < ti and parts.page_date is None and not parts.date_lines:
+            if (
+                ti is not None
+                and i < ti
+                and parts.page_date is None
+                and not parts.date_lines
+                and not _is_byline_date(lines, i, ti, counts)
+            ):
                 parts.page_date = line.text
             elif i < end:
                 parts.date_lines.append(line.text)
