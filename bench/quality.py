@@ -93,7 +93,19 @@ def baseline_one(job: tuple[str, str, str]) -> dict:
     html = gzip.decompress(Path(path).read_bytes()).decode("utf-8", "replace")
     t0 = time.perf_counter()
     text = trafilatura.extract(html, include_comments=False) or ""
-    return {"id": doc_id, "text": text, "seconds": time.perf_counter() - t0}
+    seconds = time.perf_counter() - t0
+    # Its metadata as it comes (outside the timing): title, "; "-joined authors, date.
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    authors = [a.strip() for a in ((doc.author if doc else None) or "").split(";") if a.strip()]
+    return {
+        "id": doc_id,
+        "text": text,
+        "seconds": seconds,
+        "title": doc.title if doc else None,
+        "authors": authors,
+        "date": doc.date if doc else None,
+        "date_source": "trafilatura" if doc and doc.date else None,
+    }
 
 
 def load_scorer(eval_root: Path):
@@ -159,6 +171,23 @@ def _by_source(rows: list[dict]) -> dict[str, dict]:
     return {k: {**v, "accuracy": round(v["hits"] / v["n"], 3)} for k, v in sorted(out.items())}
 
 
+def _site_fold(doc_id: str, site_of: dict[str, str], folds: int = 5) -> int:
+    """Fold of a page by a stable hash of its site, so one site's pages share a fold."""
+    return zlib.crc32(site_of.get(doc_id, doc_id).encode()) % folds
+
+
+def _by_fold(checks: dict[str, list[dict]], site_of: dict[str, str], folds: int = 5) -> dict:
+    """Field -> accuracy in each of the site folds: how much the scores move between sites."""
+    out = {}
+    for field, rows in checks.items():
+        shares = []
+        for k in range(folds):
+            part = [r["hit"] for r in rows if _site_fold(r["id"], site_of, folds) == k]
+            shares.append(round(sum(part) / len(part), 3) if part else None)
+        out[field] = shares
+    return out
+
+
 def _held_out_confidence(rows: list[dict], site_of: dict[str, str], folds: int = 5) -> dict:
     """Per source: accuracy on all dated pages, and as estimated without each page's fold.
 
@@ -167,7 +196,7 @@ def _held_out_confidence(rows: list[dict], site_of: dict[str, str], folds: int =
     date_confidence; the baseline is one rate for every source.
     """
     dated = [r for r in rows if r["source"] is not None]
-    fold = {r["id"]: zlib.crc32(site_of.get(r["id"], r["id"]).encode()) % folds for r in dated}
+    fold = {r["id"]: _site_fold(r["id"], site_of, folds) for r in dated}
     out: dict = {"sources": {}, "brier": None, "brier_one_rate": None}
     if not dated:
         return out
@@ -305,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
             "text_odd_ids": score(scorer, gold, preds, odd),
             "metadata": _metadata_scores(checks := _metadata_checks(gold, by_id, ids)),
             "date_confidence": _held_out_confidence(checks["date"], sites),
+            "metadata_by_fold": _by_fold(checks, sites),
             "docs_per_s": round(len(ids) / seconds, 1),
             "cpu_ms_per_doc": {s: round(1000 * v / len(ids), 2) for s, v in stage_seconds.items()},
         }
@@ -314,6 +344,12 @@ def main(argv: list[str] | None = None) -> int:
             if kind == "html":
                 bare = sum(b["seconds"] for b in base)
                 entry["bare_trafilatura_pages_per_s_one_core"] = round(len(ids) / bare, 1)
+                base_checks = _metadata_checks(gold, {b["id"]: b for b in base}, ids)
+                entry["baseline_metadata"] = {
+                    k: v
+                    for k, v in _metadata_scores(base_checks).items()
+                    if k in ("title", "author", "date")
+                }
         report["formats"][kind] = entry
         print(f"{kind}: done in {seconds:.1f} s", file=sys.stderr)
 
@@ -346,6 +382,12 @@ def _print_table(report: dict) -> None:
             f"\nbare trafilatura.extract(include_comments=False), one core: "
             f"{html['bare_trafilatura_pages_per_s_one_core']} pages/s"
         )
+    if "baseline_metadata" in html:
+        m = html["baseline_metadata"]
+        print(
+            f"bare trafilatura metadata on the same pages: title {m['title']}, "
+            f"author {m['author']}, date {m['date']}"
+        )
     for kind, e in report["formats"].items():
         print(f"{kind} CPU ms per document by stage: {e['cpu_ms_per_doc']}")
     for kind, e in report["formats"].items():
@@ -353,6 +395,12 @@ def _print_table(report: dict) -> None:
             f"{k} {v['hits']}/{v['n']}" for k, v in e["metadata"]["date_by_source"].items()
         )
         print(f"{kind} dates right by published_at_source: {sources}")
+        folds = "; ".join(
+            f"{field} {min(v)}-{max(v)}"
+            for field, v in e["metadata_by_fold"].items()
+            if None not in v
+        )
+        print(f"{kind} metadata accuracy across 5 site folds (min-max): {folds}")
         conf = e["date_confidence"]
         spans = ", ".join(
             f"{k} {v['accuracy']} ({v['held_out_min']}-{v['held_out_max']})"
