@@ -272,7 +272,9 @@ def _words(text: str) -> frozenset[str]:
 
 _BYLINE_PREFIX_RE = re.compile(
     r"^(?:(?:article|story|words|text|reporting|written|posted|published|edited|reviewed|photos?)"
-    r"\s+)?(?:by|from|author(?:s|ed by)?|written by|por|von|av|par|di)\s*[:\-]?\s+",
+    r"\s+)?(?:by|from|author(?:s|ed by)?|written by|por|von|av|par|di)\s*[:\-]?\s+"
+    # "ByNina Pineda": the space lost with the markup around the name.
+    r"|^(?-i:By(?=[A-Z][a-z]))",
     re.IGNORECASE,
 )
 _CUT_AT_RE = re.compile(
@@ -316,7 +318,10 @@ _NON_PERSON_WORDS = _words(
     "friday saturday sunday "
     # Headings of "By ..." menus ("By Role", "By Use Case", "By Industry").
     "role roles industry industries topic topics use case cases size type types category "
-    "categories product products solution solutions feature features text link strategy"
+    "categories product products solution solutions feature features text link strategy "
+    # Buttons and labels printed beside dates.
+    "page latest tags checked fact select insight insights tips tricks started dashboard "
+    "partners"
 )
 # Postnominal credentials ("RN", "PhD", "MD") trail a name after a comma or inside it.
 _CREDENTIALS = _words(
@@ -339,6 +344,7 @@ def _title_case_name(name: str) -> str:
     return name
 
 
+_MAX_NAME_TOKEN_CHARS = 20
 _DESCRIPTION_OPENERS = _words("former licensed certified board-certified registered")
 # One-word "names" with these endings are nouns from page furniture ("Development").
 _NOUN_ENDINGS = ("ment", "ity", "tion", "sion", "ness", "ship")
@@ -379,7 +385,8 @@ def _clean_author(part: str) -> str | None:
     # also a common first or last name.
     while len(tokens) > 1 and tokens[-1].lower().strip(".") in _MONTHS - _NAME_MONTHS:
         tokens.pop()
-    if not tokens or len(tokens) > 5:
+    # Words glued by lost markup ("Bossleythoughtsstreams") are no name.
+    if not tokens or len(tokens) > 5 or max(len(t) for t in tokens) > _MAX_NAME_TOKEN_CHARS:
         return None
     words = {token.lower().strip(".,") for token in tokens}
     if words & _NON_PERSON_WORDS or words <= _MONTHS | _CREDENTIALS:

@@ -135,6 +135,10 @@ def test_clean_title(title, site_names, expected):
         ("Development", []),
         ("HR Strategy", []),
         ("King", ["King"]),
+        # "By" glued to the name by lost markup; "Byron" is a name.
+        ("ByNina Pineda", ["Nina Pineda"]),
+        ("Byron Smith", ["Byron Smith"]),
+        ("Sam Bossleythoughtsstreamsportfolio", []),
         ("Sat", []),
         ("Nicoletta Richardson Trending Editor", ["Nicoletta Richardson"]),
         ("Harry Rabinowitz Tech Reporter", ["Harry Rabinowitz"]),

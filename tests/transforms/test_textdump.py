@@ -280,3 +280,24 @@ def test_a_date_above_the_headline(header, page_date, dateline) -> None:
     assert parts.title == title
     assert parts.page_date == page_date
     assert bool(parts.date_lines) == dateline
+
+
+@pytest.mark.parametrize(
+    ("header", "byline"),
+    [
+        # A bare name beside the date above the headline is the byline, not the site's name.
+        ("Login\n\nAndrew King\n\nSeptember 4, 2025\n\n", "Andrew King"),
+        # Buttons and section names beside a date are not names.
+        ("Login\n\nGet Started\n\nSeptember 4, 2025\n\n", None),
+        ("Login\n\nOrder Now\n\nSeptember 4, 2025\n\n", None),
+        # No date beside it: a short line above the headline stays a site line.
+        ("Login\n\nAndrew King\n\n", None),
+    ],
+)
+def test_a_bare_name_beside_a_date_is_the_byline(header, byline) -> None:
+    title = "Top Nutrition Trends for Fall 2025: What Fitness Experts Are Eating"
+    parts = clean_text_dump(f"{header}{title}\n\n{BODY_LINES}")
+    assert parts.title == title
+    assert parts.byline == byline
+    if byline:
+        assert byline not in parts.site_lines
