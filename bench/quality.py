@@ -18,9 +18,11 @@ import resource
 import sys
 import time
 import unicodedata
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from transforms.extract import extract_document
 from transforms.ingest import ingest_bytes
@@ -53,7 +55,15 @@ def run_one(job: tuple[str, str, str]) -> dict:
     t0 = time.perf_counter()
     raw = ingest_bytes(name, data, **LIMITS)
     t1 = time.perf_counter()
-    out = {"id": doc_id, "kind": kind, "text": "", "title": None, "authors": [], "date": None}
+    out = {
+        "id": doc_id,
+        "kind": kind,
+        "text": "",
+        "title": None,
+        "authors": [],
+        "date": None,
+        "date_source": None,
+    }
     timings = {"ingest": t1 - t0, "extract": 0.0, "normalize": 0.0}
     if not isinstance(raw, Reject):
         extracted = extract_document(raw)
@@ -67,6 +77,7 @@ def run_one(job: tuple[str, str, str]) -> dict:
                 title=article.title,
                 authors=article.authors,
                 date=article.published_at.date().isoformat() if article.published_at else None,
+                date_source=article.published_at_source,
             )
     out["timings"] = timings
     return out
@@ -82,7 +93,19 @@ def baseline_one(job: tuple[str, str, str]) -> dict:
     html = gzip.decompress(Path(path).read_bytes()).decode("utf-8", "replace")
     t0 = time.perf_counter()
     text = trafilatura.extract(html, include_comments=False) or ""
-    return {"id": doc_id, "text": text, "seconds": time.perf_counter() - t0}
+    seconds = time.perf_counter() - t0
+    # Its metadata as it comes (outside the timing): title, "; "-joined authors, date.
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    authors = [a.strip() for a in ((doc.author if doc else None) or "").split(";") if a.strip()]
+    return {
+        "id": doc_id,
+        "text": text,
+        "seconds": seconds,
+        "title": doc.title if doc else None,
+        "authors": authors,
+        "date": doc.date if doc else None,
+        "date_source": "trafilatura" if doc and doc.date else None,
+    }
 
 
 def load_scorer(eval_root: Path):
@@ -107,27 +130,118 @@ def load_gold(dev: Path) -> dict[str, dict]:
     }
 
 
-def _metadata_scores(gold: dict, results: dict, ids: list[str]) -> dict:
-    def share(hits: list[bool]) -> float | None:
-        return round(sum(hits) / len(hits), 4) if hits else None
+def _metadata_checks(gold: dict, results: dict, ids: list[str]) -> dict[str, list[dict]]:
+    """Field -> one row per scored page: id, predicted, gold, hit, and how close it came."""
+    checks: dict[str, list[dict]] = {"title": [], "author": [], "date": []}
+    for i in ids:
+        g, r = gold[i], results[i]
+        checks["title"].append(
+            _check(i, r["title"], g.get("title"), _fold(r["title"]) == _fold(g.get("title")))
+        )
+        if g.get("author"):
+            hit = _names(r["authors"]) == _names(g.get("author"))
+            checks["author"].append(_check(i, "; ".join(r["authors"]), g["author"], hit))
+        if g.get("publish_date"):
+            row = _check(i, r["date"], g["publish_date"], r["date"] == g["publish_date"])
+            checks["date"].append({**row, "source": r["date_source"]})
+    return checks
 
-    title = [_fold(results[i]["title"]) == _fold(gold[i].get("title")) for i in ids]
-    authors = [
-        _names(results[i]["authors"]) == _names(gold[i].get("author"))
-        for i in ids
-        if gold[i].get("author")
-    ]
-    dates = [
-        results[i]["date"] == gold[i].get("publish_date")
-        for i in ids
-        if gold[i].get("publish_date")
-    ]
+
+def _check(doc_id: str, predicted: str | None, expected: str | None, hit: bool) -> dict:
+    words_p = set(_fold(predicted).split())
+    words_e = set(_fold(expected).split())
+    union = words_p | words_e
+    closeness = len(words_p & words_e) / len(union) if union else 1.0
     return {
-        "title": share(title),
-        "author": share(authors),
-        "date": share(dates),
-        "n_author": len(authors),
-        "n_date": len(dates),
+        "id": doc_id,
+        "predicted": predicted,
+        "gold": expected,
+        "hit": hit,
+        "closeness": round(closeness, 3),
+    }
+
+
+def _by_source(rows: list[dict]) -> dict[str, dict]:
+    """Date accuracy per published_at_source (None: no date predicted)."""
+    out: dict[str, dict] = {}
+    for r in rows:
+        entry = out.setdefault(str(r["source"]), {"n": 0, "hits": 0})
+        entry["n"] += 1
+        entry["hits"] += r["hit"]
+    return {k: {**v, "accuracy": round(v["hits"] / v["n"], 3)} for k, v in sorted(out.items())}
+
+
+def _site_fold(doc_id: str, site_of: dict[str, str], folds: int = 5) -> int:
+    """Fold of a page by a stable hash of its site, so one site's pages share a fold."""
+    return zlib.crc32(site_of.get(doc_id, doc_id).encode()) % folds
+
+
+def _by_fold(checks: dict[str, list[dict]], site_of: dict[str, str], folds: int = 5) -> dict:
+    """Field -> accuracy in each of the site folds: how much the scores move between sites."""
+    out = {}
+    for field, rows in checks.items():
+        shares = []
+        for k in range(folds):
+            part = [r["hit"] for r in rows if _site_fold(r["id"], site_of, folds) == k]
+            shares.append(round(sum(part) / len(part), 3) if part else None)
+        out[field] = shares
+    return out
+
+
+def _held_out_confidence(rows: list[dict], site_of: dict[str, str], folds: int = 5) -> dict:
+    """Per source: accuracy on all dated pages, and as estimated without each page's fold.
+
+    Pages are split into folds by site (a stable hash of the host), so no site informs its own
+    estimate. The Brier score of the held-out estimates shows how well they serve as a
+    date_confidence; the baseline is one rate for every source.
+    """
+    dated = [r for r in rows if r["source"] is not None]
+    fold = {r["id"]: _site_fold(r["id"], site_of, folds) for r in dated}
+    out: dict = {"sources": {}, "brier": None, "brier_one_rate": None}
+    if not dated:
+        return out
+    sq_err = sq_base = 0.0
+    estimates: dict[str, list[float]] = {}
+    for k in range(folds):
+        train = [r for r in dated if fold[r["id"]] != k]
+        rate = sum(r["hit"] for r in train) / len(train) if train else 0.0
+        for r in (r for r in dated if fold[r["id"]] == k):
+            same = [t["hit"] for t in train if t["source"] == r["source"]]
+            est = sum(same) / len(same) if same else rate
+            estimates.setdefault(r["source"], []).append(est)
+            sq_err += (est - r["hit"]) ** 2
+            sq_base += (rate - r["hit"]) ** 2
+    for source in sorted(estimates):
+        hits = [r["hit"] for r in dated if r["source"] == source]
+        est = estimates[source]
+        out["sources"][source] = {
+            "n": len(hits),
+            "accuracy": round(sum(hits) / len(hits), 3),
+            "held_out_min": round(min(est), 3),
+            "held_out_max": round(max(est), 3),
+        }
+    out["brier"] = round(sq_err / len(dated), 4)
+    out["brier_one_rate"] = round(sq_base / len(dated), 4)
+    return out
+
+
+def _metadata_scores(checks: dict[str, list[dict]]) -> dict:
+    def share(rows: list[dict]) -> float | None:
+        return round(sum(r["hit"] for r in rows) / len(rows), 4) if rows else None
+
+    return {
+        "title": share(checks["title"]),
+        "author": share(checks["author"]),
+        "date": share(checks["date"]),
+        "date_by_source": _by_source(checks["date"]),
+        "n_author": len(checks["author"]),
+        "n_date": len(checks["date"]),
+        "misses": {
+            field: sorted(
+                (r for r in rows if not r["hit"]), key=lambda r: (r["closeness"], r["id"])
+            )
+            for field, rows in checks.items()
+        },
     }
 
 
@@ -159,6 +273,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument(
+        "--formats",
+        nargs="+",
+        choices=("html", "text"),
+        default=("html", "text"),
+        help="input formats to run (default both)",
+    )
+    parser.add_argument(
+        "--misses",
+        type=int,
+        default=8,
+        help="worst metadata misses to print per field and input format (0: none)",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=REPO / "bench-out",
@@ -179,9 +306,15 @@ def main(argv: list[str] | None = None) -> int:
         for p in sorted((dev / "ground-truth").glob("*.json"))
     }
     ids = sorted(gold)[: args.limit]
+    sites = {
+        p.stem: urlsplit(json.loads(p.read_text()).get("url") or "").hostname or p.stem
+        for p in sorted((dev / "ground-truth").glob("*.json"))
+    }
     report: dict = {"pages": len(ids), "workers": args.workers, "formats": {}}
 
     for kind, folder, suffix in (("html", "html", ".html.gz"), ("text", "textdump", ".txt")):
+        if kind not in args.formats:
+            continue
         jobs = [(i, kind, str(dev / folder / f"{i}{suffix}")) for i in ids]
         results, seconds = _parallel(run_one, jobs, args.workers)
         by_id = {r["id"]: r for r in results}
@@ -199,7 +332,9 @@ def main(argv: list[str] | None = None) -> int:
             "text_all": score(scorer, gold, preds, ids),
             "text_even_ids": score(scorer, gold, preds, even),
             "text_odd_ids": score(scorer, gold, preds, odd),
-            "metadata": _metadata_scores(gold, by_id, ids),
+            "metadata": _metadata_scores(checks := _metadata_checks(gold, by_id, ids)),
+            "date_confidence": _held_out_confidence(checks["date"], sites),
+            "metadata_by_fold": _by_fold(checks, sites),
             "docs_per_s": round(len(ids) / seconds, 1),
             "cpu_ms_per_doc": {s: round(1000 * v / len(ids), 2) for s, v in stage_seconds.items()},
         }
@@ -209,6 +344,12 @@ def main(argv: list[str] | None = None) -> int:
             if kind == "html":
                 bare = sum(b["seconds"] for b in base)
                 entry["bare_trafilatura_pages_per_s_one_core"] = round(len(ids) / bare, 1)
+                base_checks = _metadata_checks(gold, {b["id"]: b for b in base}, ids)
+                entry["baseline_metadata"] = {
+                    k: v
+                    for k, v in _metadata_scores(base_checks).items()
+                    if k in ("title", "author", "date")
+                }
         report["formats"][kind] = entry
         print(f"{kind}: done in {seconds:.1f} s", file=sys.stderr)
 
@@ -216,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "quality.json").write_text(json.dumps(report, indent=2))
     _print_table(report)
+    _print_misses(report, args.misses)
     return 0
 
 
@@ -240,9 +382,53 @@ def _print_table(report: dict) -> None:
             f"\nbare trafilatura.extract(include_comments=False), one core: "
             f"{html['bare_trafilatura_pages_per_s_one_core']} pages/s"
         )
+    if "baseline_metadata" in html:
+        m = html["baseline_metadata"]
+        print(
+            f"bare trafilatura metadata on the same pages: title {m['title']}, "
+            f"author {m['author']}, date {m['date']}"
+        )
     for kind, e in report["formats"].items():
         print(f"{kind} CPU ms per document by stage: {e['cpu_ms_per_doc']}")
+    for kind, e in report["formats"].items():
+        sources = ", ".join(
+            f"{k} {v['hits']}/{v['n']}" for k, v in e["metadata"]["date_by_source"].items()
+        )
+        print(f"{kind} dates right by published_at_source: {sources}")
+        folds = "; ".join(
+            f"{field} {min(v)}-{max(v)}"
+            for field, v in e["metadata_by_fold"].items()
+            if None not in v
+        )
+        print(f"{kind} metadata accuracy across 5 site folds (min-max): {folds}")
+        conf = e["date_confidence"]
+        spans = ", ".join(
+            f"{k} {v['accuracy']} ({v['held_out_min']}-{v['held_out_max']})"
+            for k, v in conf["sources"].items()
+        )
+        print(
+            f"{kind} date_confidence per source, all pages (5-fold by site held-out range): "
+            f"{spans}; held-out Brier {conf['brier']} vs one rate {conf['brier_one_rate']}"
+        )
     print(f"peak RSS (largest process): {report['peak_rss_mb']} MB")
+
+
+def _print_misses(report: dict, limit: int) -> None:
+    """The metadata misses furthest from the gold (fewest shared words first)."""
+    if limit <= 0:
+        return
+    for kind, e in report["formats"].items():
+        for field, rows in e["metadata"]["misses"].items():
+            print(f"\n{kind} {field}: {len(rows)} misses, worst {min(limit, len(rows))}")
+            for r in rows[:limit]:
+                print(f"  {r['id']}  predicted {_short(r['predicted'])}  gold {_short(r['gold'])}")
+
+
+def _short(value: str | None, width: int = 70) -> str:
+    if value is None:
+        return "(none)"
+    text = " ".join(value.split())
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,25 @@ from warehouse.schema import ARTICLE_FRAME, EXTRACTED_FRAME, RAW_FRAME, WAREHOUS
 if TYPE_CHECKING:
     import pandas as pd
 
+# ISO 639-1: the two-letter language codes `language` may hold.
+ISO_639_1 = frozenset(
+    """
+    aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv
+    cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr
+    ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw
+    ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv
+    ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr
+    ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi
+    yo za zh zu
+    """.split()  # noqa: SIM905 - a list literal would take 184 lines
+)
+# What a person's name never holds: an email or a link, digits, or the words of bylines that
+# name a desk, a wire or a call to action ("Staff", "CNN Wire", "Email the author").
+NOT_A_NAME = (
+    r"(?i)@|https?://|www\.|\d|\b(?:staff|team|desk|newsroom|editorial|editors|newsletter|"
+    r"e-?mail|subscribe|read more|share|follow|admin|contributors|wire|news|press|agenc(?:y|ies))\b"
+)
+
 RECORD = "record"  # failing rows go to quarantine with the rule's reason
 BATCH = "batch"  # any failure stops the publish; the warehouse keeps its last good state
 WARN = "warn"  # recorded in quality_results only
@@ -86,8 +105,18 @@ def _stage_rules(gxe, stage: str, limits: Thresholds, now: datetime) -> list:
             gxe.ExpectColumnValuesToBeBetween(
                 column="word_count", min_value=limits.min_words, meta=record("too_few_words")
             ),
-            gxe.ExpectColumnValuesToMatchRegex(
-                column="language", regex=r"^[a-z]{2}$", meta=record("bad_language_code")
+            gxe.ExpectColumnValuesToBeInSet(
+                column="language", value_set=sorted(ISO_639_1), meta=record("bad_language_code")
+            ),
+            # Lists are checked through their printed form: one bad item fails the row.
+            gxe.ExpectColumnValuesToNotMatchRegex(
+                column="authors", regex=NOT_A_NAME, meta=record("author_not_a_name")
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="date_confidence", min_value=0, max_value=1, meta={"scope": BATCH}
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="language_confidence", min_value=0, max_value=1, meta={"scope": BATCH}
             ),
             gxe.ExpectColumnValuesToBeBetween(
                 column="published_at", max_value=now, meta=record("future_date")

@@ -54,7 +54,8 @@ SEEDS = {
         "title": "Russia and China mark a “new era” with a meeting between Putin and Xi "
         "Jinping in Moscow",
         "language": "en",
-        "publisher": "Elcomercio",
+        # "Source: Elcomercio" names the outlet; the shipped mapping spells it canonically.
+        "publisher": "El Comercio",
         "contains": [
             "Vladimir Putin and its Chinese counterpart",
             "Military and technical cooperation",
@@ -208,6 +209,9 @@ def _snapshot(article: Article) -> dict:
         "contributors": article.contributors,
         "published_at": article.published_at.isoformat() if article.published_at else None,
         "published_at_source": article.published_at_source,
+        "date_confidence": article.date_confidence,
+        "language_confidence": article.language_confidence,
+        "updated_at": article.updated_at.isoformat() if article.updated_at else None,
         "page_date": article.page_date.isoformat() if article.page_date else None,
         "word_count": article.word_count,
         "captions": [[c.caption, c.credit] for c in article.captions],

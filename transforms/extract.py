@@ -9,7 +9,7 @@ from transforms.textdump import clean_text_dump
 STAGE = "extract"
 # Bump when extraction changes what it produces: `newsetl run --reprocess outdated` redoes
 # the rows an older version made.
-EXTRACTOR_VERSION = "extract-3"
+EXTRACTOR_VERSION = "extract-4"
 MIN_PROSE_WORDS = 12
 
 
@@ -18,7 +18,9 @@ def extract_html(raw: RawDocument) -> ExtractedDocument:
     parts = extract_html_parts(raw.text)
     if parts is None:
         return _empty(raw)
-    date_claims = [("published", parts.date, "meta")] if parts.date else []
+    date_claims = [("published", parts.date, parts.date_source)] if parts.date else []
+    if parts.updated:
+        date_claims.append(("updated", parts.updated, "meta"))
     return ExtractedDocument(
         source_uri=raw.source_uri,
         input_hash=raw.input_hash,

@@ -66,6 +66,8 @@ _HEADLINE_LD = re.compile(r'"headline"\s*:\s*("(?:[^"\\]|\\.)*")')
 _TITLE_METAS = frozenset(("og:title", "twitter:title"))
 _YEAR = re.compile(r"\b(?:19[89]\d|20[0-3]\d)\b")
 _UPDATED = re.compile(r"updat|modif|revis|reviewed|aktualisiert|actualiz|mis à jour", re.I)
+_UPDATED_CLASS = re.compile(r"updat|modif", re.I)
+_PUBLISHED_CLASS = re.compile(r"publish|posted|entry-date|created", re.I)
 _BYLINE_ATTR = re.compile(r"author|byline", re.I)
 # An author's job title, bio or avatar sits in an "author-title"/"author-bio" box beside the name.
 _NOT_NAME_ATTR = re.compile(r"title|role|bio|desc|avatar|image|img|photo", re.I)
@@ -75,6 +77,8 @@ _BY_LABEL = re.compile(r"^(?:(?:written|posted|words)\s+)?by:?$|^authors?:?$", r
 # The header block around the headline: elements (in document order) searched for its date
 # and byline. Dates further away belong to comments, related stories or the footer.
 _HEADER_REACH = 40
+# og:site_name longer than this is a page title, not the site's name.
+_MAX_SITE_NAME_WORDS = 6
 _MAX_DATE_CHARS = 60
 _MAX_BYLINE_CHARS = 120
 # Bounds for dates read from the page; normalize drops the ones later than its `now`.
@@ -144,6 +148,9 @@ class HtmlParts:
     url: str | None = None
     author: str | None = None
     date: str | None = None
+    # Where `date` came from: page (shown beside the headline), json_ld, meta or htmldate.
+    date_source: str | None = None
+    updated: str | None = None
 
 
 def _key(text: str) -> str:
@@ -165,7 +172,8 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         tree, with_metadata=True, include_comments=False, deduplicate=False
     )
     if doc is None:
-        return HtmlParts(None, None, [], captions, credits)
+        title, _ = page_title(tree, [])
+        return HtmlParts(title or fallback_title(tree, None, []), None, [], captions, credits)
     lines = [line.strip() for line in (doc.text or "").split("\n")]
     lines = [line for line in lines if _WORD.search(line)]
     # trafilatura sometimes repeats the headline as the first body line.
@@ -173,20 +181,24 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         lines.pop(0)
     caption_keys = {_key(c) for c in captions}
     lines = [line for line in lines if _key(line) not in caption_keys]
-    site_names = [name for name in (doc.sitename, doc.hostname) if name]
+    site_names = [name for name in (doc.sitename, doc.hostname) if _is_site_name(name)]
     title, headline = page_title(tree, site_names)
+    date, date_source = page_date(tree, headline, doc.date)
     return HtmlParts(
-        title=title or doc.title,
+        title=title or fallback_title(tree, doc.title, site_names),
         description=doc.description,
         paragraphs=cut_chrome(lines, tree),
         captions=captions,
         credits=credits,
         site_names=site_names,
         url=doc.url,
-        author=doc.author
-        if parse_authors(doc.author)
-        else byline_near(tree, headline) or _meta_author(tree),
-        date=header_date(tree, headline) or doc.date,
+        author=ld_authors(tree)
+        or (doc.author if parse_authors(doc.author) else None)
+        or byline_near(tree, headline)
+        or _meta_author(tree),
+        date=date,
+        date_source=date_source,
+        updated=max(modified_dates(tree), default=None),
     )
 
 
@@ -219,11 +231,108 @@ def page_title(tree: HtmlElement, site_names: list[str]) -> tuple[str | None, Ht
     return chosen, (h1s[index] if index is not None else None)
 
 
+def _is_site_name(name: str | None) -> bool:
+    """False for "site names" that are really a page's whole title, as some sites declare."""
+    return bool(name) and len(name.split()) <= _MAX_SITE_NAME_WORDS
+
+
+def fallback_title(tree: HtmlElement, title: str | None, site_names: list[str]) -> str | None:
+    """The title when no <h1> is the headline: trafilatura's, unless it is one of those <h1>s.
+
+    A rejected <h1> is a logo or the site's name; the <title> element names the page then.
+    """
+    headings = {_key(_text(h)) for h in tree.iter("h1")}
+    if title and _key(title) not in headings:
+        return title
+    return next((_text(t) for t in tree.iter("title") if _text(t)), None) or title
+
+
 def _near_headline(tree: HtmlElement, headline: HtmlElement) -> list[HtmlElement]:
     """Elements after the headline, then those before it (nearest first), within reach."""
     order = [el for el in tree.iter() if isinstance(el.tag, str)]
     at = order.index(headline)
     return order[at + 1 : at + 1 + _HEADER_REACH] + order[max(0, at - _HEADER_REACH) : at][::-1]
+
+
+_PUBLISHED_METAS = frozenset(
+    (
+        "article:published_time",
+        "og:published_time",
+        "og:article:published_time",
+        "datepublished",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "parsely-pub-date",
+        "sailthru.date",
+        "dc.date.issued",
+        "dcterms.issued",
+    )
+)
+_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+_ISO_DAY = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
+
+
+def structured_date(tree: HtmlElement) -> tuple[str | None, str | None]:
+    """(YYYY-MM-DD, "json_ld" | "meta") from the page's declared publication date; Nones if none."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            for match in _LD_PUBLISHED.finditer(script.text):
+                day = _ISO_DAY.match(match.group(1))
+                if day:
+                    return day.group(1), "json_ld"
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        day = _ISO_DAY.match(meta.get("content") or "") if key in _PUBLISHED_METAS else None
+        if day:
+            return day.group(1), "meta"
+    return None, None
+
+
+def page_date(
+    tree: HtmlElement, headline: HtmlElement | None, found: str | None
+) -> tuple[str | None, str | None]:
+    """(YYYY-MM-DD, source) of publication; `found` is htmldate's date. (None, None) if unknown.
+
+    The date shown beside the headline comes first, then the declared publication date, then
+    htmldate's. htmldate's is dropped when it is a bare 1 January (a year guessed from a
+    copyright line or a URL) or the page's declared modification date: null, not a guess.
+    """
+    shown = header_date(tree, headline)
+    if shown:
+        return shown, "page"
+    declared, source = structured_date(tree)
+    if declared:
+        return declared, source
+    if found and not found.endswith("-01-01") and found not in modified_dates(tree):
+        return found, "htmldate"
+    return None, None
+
+
+_MODIFIED_METAS = frozenset(
+    (
+        "article:modified_time",
+        "og:updated_time",
+        "datemodified",
+        "last-modified",
+        "dc.date.modified",
+    )
+)
+_LD_MODIFIED = re.compile(r'"dateModified"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+
+
+def modified_dates(tree: HtmlElement) -> set[str]:
+    """Days the page declares it was modified on (YYYY-MM-DD), from meta tags and JSON-LD."""
+    days = set()
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        day = _ISO_DAY.match(meta.get("content") or "") if key in _MODIFIED_METAS else None
+        if day:
+            days.add(day.group(1))
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            days.update(_LD_MODIFIED.findall(script.text))
+    return days
 
 
 def header_date(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
@@ -236,16 +345,23 @@ def header_date(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
     for el in _near_headline(tree, headline):
         if el.tag == "time":
             raw = el.get("datetime") or _text(el)
-        elif el.tag in ("script", "style"):
+        elif el.tag in ("script", "style", "td", "th"):
+            # Table cells near the headline hold the article's data, not its date.
             continue
         else:
             raw = (el.text or "").strip()
             if len(raw) > _MAX_DATE_CHARS or not _YEAR.search(raw):
                 continue
         day = try_date_expr(raw[:_MAX_DATE_CHARS], "%Y-%m-%d", False, _FIRST_DAY, _LAST_DAY)
-        if day and not _UPDATED.search(_label(el)):
+        if day and not _UPDATED.search(_label(el)) and not _is_update_element(el):
             return day
     return None
+
+
+def _is_update_element(el: HtmlElement) -> bool:
+    """An element whose class marks it as the update date only ("updated", not "published")."""
+    marks = f"{el.get('class', '')} {el.get('itemprop', '')}"
+    return bool(_UPDATED_CLASS.search(marks)) and not _PUBLISHED_CLASS.search(marks)
 
 
 def _label(el: HtmlElement) -> str:
@@ -276,6 +392,55 @@ def byline_near(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
         names = parse_authors(text) if len(text) <= _MAX_BYLINE_CHARS else []
         if names:
             return "; ".join(names)
+    return None
+
+
+_PERSON_TYPES = frozenset(("person", ""))
+
+
+def ld_authors(tree: HtmlElement) -> str | None:
+    """Person names of the first JSON-LD entity with an author ("; "-joined); None if none.
+
+    Authors typed as an Organization are the publisher, not a byline.
+    """
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        found = _first_author(data)
+        if found is None:
+            continue
+        names = []
+        for entry in found if isinstance(found, list) else [found]:
+            if isinstance(entry, dict):
+                kind = entry.get("@type") or ""
+                name = entry.get("name") if str(kind).lower() in _PERSON_TYPES else None
+            else:
+                name = entry
+            if isinstance(name, str):
+                names.extend(n for n in parse_authors(name) if n not in names)
+        if names:
+            return "; ".join(names)
+    return None
+
+
+def _first_author(data: object) -> object | None:
+    """The "author" value of the first entity (depth first) that has one."""
+    if isinstance(data, dict):
+        if data.get("author"):
+            return data["author"]
+        children = data.values()
+    elif isinstance(data, list):
+        children = data
+    else:
+        return None
+    for child in children:
+        found = _first_author(child)
+        if found is not None:
+            return found
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -10,8 +11,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import dateparser
-import py3langid
 from dateparser.languages.loader import default_loader
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from tld import get_fld
 
 # --- titles -----------------------------------------------------------------------------
@@ -88,20 +89,29 @@ def _word_count(pairs: Sequence[tuple[str, str]]) -> int:
     return sum(len(segment.split()) for _, segment in pairs)
 
 
-def clean_title(title: str | None, site_names: Sequence[str] = ()) -> str | None:
-    """Headline with site-name prefixes/suffixes and entities removed; None when nothing is left."""
+def clean_title(
+    title: str | None, site_names: Sequence[str] = (), *, labels: bool = True
+) -> str | None:
+    """Headline with site-name prefixes/suffixes and entities removed; None when nothing is left.
+
+    With labels=False, sections after a pipe stay unless they name the site: a visible <h1>
+    prints them as part of the headline, a <title> as a label.
+    """
     if not title:
         return None
     text = " ".join(html.unescape(title).split())
     text = _LEADING_JUNK_RE.sub("", _TRAILING_JUNK_RE.sub("", text))
     keys = _site_keys(site_names)
-    text = _strip_site_prefix(_strip_full_site_names(text, site_names), keys)
+    text = _strip_domain_prefix(_strip_full_site_names(text, site_names), site_names)
+    text = _strip_site_prefix(text, keys)
     pairs = _split_title(text)
     while len(pairs) > 1:
         separator, segment = pairs[-1]
         is_site = _names_site(segment, keys)
         is_label = (
-            separator in _STRONG_SEPARATORS and _word_count(pairs[:-1]) >= _MIN_HEADLINE_WORDS
+            labels
+            and separator in _STRONG_SEPARATORS
+            and _word_count(pairs[:-1]) >= _MIN_HEADLINE_WORDS
         )
         if not (is_site or is_label):
             break
@@ -127,6 +137,17 @@ def _strip_full_site_names(text: str, site_names: Sequence[str]) -> str:
             separator = next((s for s in _SEPARATORS if head.endswith(s)), None)
             if separator and head[: -len(separator)].strip():
                 text, stripped = head[: -len(separator)], True
+    return text
+
+
+def _strip_domain_prefix(text: str, site_names: Sequence[str]) -> str:
+    """Drop a leading domain name printed before the headline ("davidbau.com Vibe Coding")."""
+    for name in site_names:
+        name = (name or "").strip().lower()
+        if _DOMAIN_RE.fullmatch(name) and text.casefold().startswith(name + " "):
+            rest = text[len(name) :].strip(_AFFIX_JUNK)
+            if rest:
+                return rest
     return text
 
 
@@ -164,6 +185,9 @@ def site_affixes(page_title: str | None, cues: Sequence[str]) -> list[str]:
     # The longest cue inside the title is the headline; a shorter one may be the site's logo.
     for cue in sorted(cues, key=lambda c: len(c or ""), reverse=True):
         cue = " ".join((cue or "").split())
+        # A domain printed as the logo <h1> is the site's name, never the headline.
+        if _DOMAIN_RE.fullmatch(cue):
+            continue
         start = page.casefold().find(cue.casefold()) if len(cue) >= _MIN_CUE_CHARS else -1
         if start < 0 or cue == page:
             continue
@@ -196,7 +220,7 @@ def choose_title(
     the caller's fallback.
     """
     metas = [m for m in (clean_title(m, site_names) for m in metas) if m]
-    cleaned = [clean_title(h, site_names) for h in headings]
+    cleaned = [clean_title(h, site_names, labels=False) for h in headings]
     found = [(i, h) for i, h in enumerate(cleaned) if h and _is_headline(h, site_names)]
     if not found:
         return None, None
@@ -219,9 +243,24 @@ def choose_title(
         # the headline plus a date or a label, which the metadata title leaves out.
         if meta.casefold() != folded and start >= 0:
             rest = folded[:start] + folded[start + len(meta) :]
-            if start > 0 or any(ch.isdigit() for ch in rest):
+            if _is_date_or_label(folded[:start]) or (start == 0 and _DIGIT_RE.search(rest)):
                 return meta, index
     return heading, index
+
+
+_DIGIT_RE = re.compile(r"\d")
+_MAX_LABEL_WORDS = 3
+
+
+def _is_date_or_label(prefix: str) -> bool:
+    """True for what a page prints before a headline: a date, or a short "Blog:" label."""
+    prefix = prefix.strip()
+    if not prefix:
+        return False
+    if prefix.endswith(":") and len(prefix.split()) <= _MAX_LABEL_WORDS:
+        return True
+    words = {w.strip(".,") for w in prefix.split()}
+    return len(_NUMBER_RE.findall(prefix)) >= 2 or bool(words & _MONTHS)
 
 
 # --- authors ----------------------------------------------------------------------------
@@ -233,7 +272,9 @@ def _words(text: str) -> frozenset[str]:
 
 _BYLINE_PREFIX_RE = re.compile(
     r"^(?:(?:article|story|words|text|reporting|written|posted|published|edited|reviewed|photos?)"
-    r"\s+)?(?:by|from|author(?:s|ed by)?|written by|por|von|av|par|di)\s*[:\-]?\s+",
+    r"\s+)?(?:by|from|author(?:s|ed by)?|written by|por|von|av|par|di)\s*[:\-]?\s+"
+    # "ByNina Pineda": the space lost with the markup around the name.
+    r"|^(?-i:By(?=[A-Z][a-z]))",
     re.IGNORECASE,
 )
 _CUT_AT_RE = re.compile(
@@ -273,7 +314,14 @@ _NON_PERSON_WORDS = _words(
     "institute center centre company inc llc ltd group media magazine network association "
     "society council committee department school college hospital clinic club project "
     "online today times journal herald tribune gazette chronicle daily weekly blog "
-    "review reviews opinion"
+    "review reviews opinion mon tue wed thu fri sat sun monday tuesday wednesday thursday "
+    "friday saturday sunday "
+    # Headings of "By ..." menus ("By Role", "By Use Case", "By Industry").
+    "role roles industry industries topic topics use case cases size type types category "
+    "categories product products solution solutions feature features text link strategy "
+    # Buttons and labels printed beside dates.
+    "page latest tags checked fact select insight insights tips tricks started dashboard "
+    "partners"
 )
 # Postnominal credentials ("RN", "PhD", "MD") trail a name after a comma or inside it.
 _CREDENTIALS = _words(
@@ -296,13 +344,26 @@ def _title_case_name(name: str) -> str:
     return name
 
 
+_MAX_NAME_TOKEN_CHARS = 20
+_DESCRIPTION_OPENERS = _words("former licensed certified board-certified registered")
+# One-word "names" with these endings are nouns from page furniture ("Development").
+_NOUN_ENDINGS = ("ment", "ity", "tion", "sion", "ness", "ship")
+
+
 def _strip_roles(tokens: list[str]) -> list[str]:
     """Name tokens minus a trailing job title or credentials; [] when the piece is only a title."""
     for index, token in enumerate(tokens):
         bare = token.lower().strip(".,()®")
         if index >= 1 and bare.replace(".", "") in _CREDENTIALS:
             return tokens[:index]
-        if bare in _ROLE_NOUNS:
+        # "Liz Kenny Former McKinsey": what follows is a description of the person.
+        if index >= 2 and bare in _DESCRIPTION_OPENERS:
+            return tokens[:index]
+        # "Lydia Marie Child. See ...": a full stop after a word (not an initial) ends the name.
+        if index + 1 < len(tokens) and token.endswith(".") and len(bare) > 3:
+            return [*tokens[:index], token.rstrip(".")]
+        # "Editor-in-Chief" is one token.
+        if bare in _ROLE_NOUNS or bare.split("-")[0] in _ROLE_NOUNS:
             name = tokens[:index]
             while name and name[-1].lower().strip(".,") in _ROLE_MODIFIERS:
                 name.pop()
@@ -322,9 +383,10 @@ def _clean_author(part: str) -> str | None:
     tokens = _strip_roles(part.split())
     # A month left over from a stripped date ("Jordana Cepelewicz December"), unless it is
     # also a common first or last name.
-    while len(tokens) > 2 and tokens[-1].lower().strip(".") in _MONTHS - _NAME_MONTHS:
+    while len(tokens) > 1 and tokens[-1].lower().strip(".") in _MONTHS - _NAME_MONTHS:
         tokens.pop()
-    if not tokens or len(tokens) > 5:
+    # Words glued by lost markup ("Bossleythoughtsstreams") are no name.
+    if not tokens or len(tokens) > 5 or max(len(t) for t in tokens) > _MAX_NAME_TOKEN_CHARS:
         return None
     words = {token.lower().strip(".,") for token in tokens}
     if words & _NON_PERSON_WORDS or words <= _MONTHS | _CREDENTIALS:
@@ -337,7 +399,10 @@ def _clean_author(part: str) -> str | None:
     # An all-caps single token is an agency or outlet ("CNN", "AFP"), not a person.
     if len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) > 1:
         return None
-    if not tokens[0][:1].isalpha() or (not tokens[0][:1].isupper() and len(tokens) > 1):
+    if len(tokens) == 1 and tokens[0].lower().endswith(_NOUN_ENDINGS):
+        return None
+    # A name starts with a capital; one lowercase word is a verb or noun from the page.
+    if not tokens[0][:1].isalpha() or not tokens[0][:1].isupper():
         return None
     return _title_case_name(" ".join(tokens))
 
@@ -349,12 +414,38 @@ def parse_authors(raw: str | None) -> list[str]:
     text = _LINK_RE.sub(" ", html.unescape(raw))
     text = _BYLINE_PREFIX_RE.sub("", " ".join(text.split()))
     text = _CUT_AT_RE.sub("", text)
+    text = _uninvert(text)
     names: list[str] = []
     for part in _SPLIT_RE.split(text):
         name = _clean_author(part)
         if name and name.casefold() not in {seen.casefold() for seen in names}:
             names.append(name)
     return names
+
+
+_INVERTED_RE = re.compile(r"^\s*([^\W\d][\w'’-]*(?: [^\W\d][\w'’-]*)?),\s*([^\W\d][\w.'’ -]*?)\s*$")
+
+
+def _uninvert(text: str) -> str:
+    """ "Roy, Aniruddha; Patel, Jyoti" (citation style, last name first) -> "Aniruddha Roy; ..."
+
+    Only a ";"-separated list in which every entry has one comma is read this way; a lone
+    "A, B" is two names.
+    """
+    pieces = text.split(";")
+    matches = [_INVERTED_RE.match(piece) for piece in pieces]
+    if len(pieces) < 2 or not all(matches):
+        return text
+    return "; ".join(f"{m.group(2)} {m.group(1)}" for m in matches if m)
+
+
+def drop_site_authors(names: Sequence[str], site_names: Sequence[str]) -> list[str]:
+    """Names minus one-word ones that are the site's name ("Buzzsprout" on buzzsprout.com).
+
+    Longer names stay: a personal site is often named after its author.
+    """
+    keys = _site_keys(site_names)
+    return [n for n in names if len(n.split()) > 1 or not _names_site(n, keys)]
 
 
 _CONTRIBUTED_RE = re.compile(
@@ -536,9 +627,19 @@ _MIN_LANGUAGE_LETTERS = 20
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language; None when it has too few letters to tell."""
+    return identify_language(text)[0]
+
+
+def identify_language(text: str) -> tuple[str | None, float | None]:
+    """(ISO 639-1 code, probability 0-1) of the text's language; (None, None) if too short."""
     sample = text[:_LANGUAGE_SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < _MIN_LANGUAGE_LETTERS:
-        return None
-    # py3langid loads its model on first use and keeps it for the process.
-    language, _score = py3langid.classify(sample)
-    return language
+        return None, None
+    language, probability = _language_identifier().classify(sample)
+    return language, round(float(probability), 4)
+
+
+@functools.cache
+def _language_identifier() -> LanguageIdentifier:
+    """py3langid's shipped model with normalised probabilities, loaded once per process."""
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -49,7 +49,8 @@ class ExtractedDocument:
     url: str | None = None
     byline: str | None = None
     # (kind, text, source): kind is "published", "updated" or "line" (a date line whose label
-    # tells which); source is meta or text.
+    # tells which); source is page (shown beside the headline), json_ld, meta, htmldate or
+    # text (a dump's date line).
     date_claims: list[tuple[str, str, str]] = field(default_factory=list)
     page_date: str | None = None
 
@@ -87,6 +88,8 @@ class Article:
     input_format: str
     extractor_version: str
     normalizer_version: str
+    date_confidence: float | None = None
+    language_confidence: float | None = None
     captions: list[Caption] = field(default_factory=list)
     # LSH bucket keys of the text (transforms.nearcopy.Scheme.band_keys); [] until indexed.
     near_copy_keys: list[int] = field(default_factory=list)

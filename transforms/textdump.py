@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import justext
 
+from transforms.metadata import parse_authors
+
 __all__ = ["DumpParts", "clean_text_dump"]
 
 
@@ -152,7 +154,7 @@ _DATE_FILLER_RE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE_RE = re.compile(
-    r"^(?:(?:written|posted|reported)\s+by|by|av|von|par|por|door|di|author:?|text:?)\s+"
+    r"^(?:(?:written|posted|reported)\s+by|by|av|von|par|por|door|di|author:?|text:)\s+"
     r"[A-ZÀ-ÞÅÄÖ][\w.'’-]*",
     re.IGNORECASE,
 )
@@ -228,6 +230,12 @@ _CHROME_COST = 60.0
 _MAX_LEN = 1000
 _SENTENCE_BONUS = 10.0
 _HEADER_WINDOW = 15
+# Lines between a date and the headline below it for the date to be the article's own.
+_BYLINE_DATE_REACH = 3
+# Lines either side of the headline searched for a bare author name beside a date.
+_BYLINE_BLOCK_REACH = 6
+# A name word printed more often than this on the page is the page's topic, not a byline.
+_MAX_NAME_WORD_COUNT = 3
 _FOOTER_WINDOW = 6
 
 # BEGIN WEIGHTS: written by bench/train_textdump.py from the dev set; do not edit by hand.
@@ -710,6 +718,58 @@ def _is_site_line(line: _Line, i: int, ti: int | None, counts: Counter[str]) -> 
     )
 
 
+def _byline_block_index(
+    lines: list[_Line],
+    ti: int,
+    head_from: int,
+    title_norm: str | None,
+    stop: frozenset[str],
+    vocab: Counter[str],
+) -> int | None:
+    """A bare name line beside a date near the headline ("Andrew King / September 4, 2025").
+
+    Only when no "By ..." line exists. The line must read as two to five name words, mostly
+    not stopwords and none frequent on the page: "Get Started" or "Travel Tips" beside a
+    date are buttons and section names, which repeat the page's own words.
+    """
+    if any(line.label == "byline" for line in lines[head_from : ti + _BYLINE_BLOCK_REACH]):
+        return None
+    lo, hi = max(head_from, ti - _BYLINE_BLOCK_REACH), min(len(lines), ti + _BYLINE_BLOCK_REACH)
+    for i in range(lo, hi):
+        line = lines[i]
+        if line.label or line.norm == title_norm or not 2 <= len(line.words) <= 5:
+            continue
+        if any(vocab[w] > _MAX_NAME_WORD_COUNT for w in line.words):
+            continue
+        # Stoplists hold some surnames ("King"), so only a line of mostly stopwords is out.
+        if 2 * sum(w in stop for w in line.words) > len(line.words):
+            continue
+        if line.text.endswith(("…", "...")):
+            continue
+        # Above the headline, only the dateline may stand between the name and it: another
+        # bare line there means a header of site names ("Westside People / Complete News").
+        if any(not lines[k].label and not _HAS_DIGIT(lines[k].text) for k in range(i + 1, ti)):
+            continue
+        beside = range(max(0, i - 2), min(len(lines), i + 3))
+        if any(lines[k].label == "date" for k in beside) and parse_authors(line.text):
+            return i
+    return None
+
+
+def _is_byline_date(lines: list[_Line], i: int, ti: int, counts: Counter[str]) -> bool:
+    """A date just above the headline, with no site name between: the article's dateline.
+
+    A date further up, or one the site's name separates from the headline, is the page's.
+    """
+    if ti - i > _BYLINE_DATE_REACH:
+        return False
+    # A time ("5:50 am") between them belongs to the dateline, never to the site's name.
+    return not any(
+        _is_site_line(lines[k], k, ti, counts) and not _HAS_DIGIT(lines[k].text)
+        for k in range(i + 1, ti)
+    )
+
+
 def _lines_of(text: str, language: str | None) -> tuple[list[_Line], frozenset[str]]:
     lines = []
     for t, gap in _split_lines(text):
@@ -750,10 +810,26 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
     if si is not None:
         parts.subtitle = lines[si].text
 
+    vocab: Counter[str] = Counter()
+    for line in lines:
+        vocab.update(line.words)
+    bi = _byline_block_index(
+        lines, ti if ti is not None else start, head_from, title_norm, stop, vocab
+    )
+    if bi is not None:
+        parts.byline = lines[bi].text
     for i in range(head_from, min(len(lines), end + _FOOTER_WINDOW)):
         line = lines[i]
+        if i == bi:
+            continue
         if line.label == "date":
-            if ti is not None and i < ti and parts.page_date is None and not parts.date_lines:
+            if (
+                ti is not None
+                and i < ti
+                and parts.page_date is None
+                and not parts.date_lines
+                and not _is_byline_date(lines, i, ti, counts)
+            ):
                 parts.page_date = line.text
             elif i < end:
                 parts.date_lines.append(line.text)
@@ -769,9 +845,6 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
         elif _is_site_line(line, i, ti, counts):
             parts.site_lines.append(line.text)
 
-    vocab: Counter[str] = Counter()
-    for line in lines:
-        vocab.update(line.words)
     for i, line in enumerate(lines):
         if not start <= i < end:
             parts.removed.append(("outside", line.text))
@@ -779,6 +852,8 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
             parts.removed.append(("title", line.text))
         elif i == si:
             parts.removed.append(("subtitle", line.text))
+        elif i == bi:
+            parts.removed.append(("byline", line.text))
         elif line.label:
             parts.removed.append((line.label, line.text))
         elif logits[i] <= 0:

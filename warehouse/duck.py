@@ -150,6 +150,20 @@ def run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
             con.execute(statement)
 
 
+def refresh_sources(
+    con: duckdb.DuckDBPyConnection, outlets: Sequence[tuple[str, Sequence[str]]]
+) -> int:
+    """Rebuild the sources dimension from articles (inside the caller's transaction).
+
+    outlets: (canonical name, domains) of the outlet mapping. Returns the rows written.
+    """
+    con.execute("delete from sources")
+    names = [name for name, _ in outlets]
+    domains = [list(d) for _, d in outlets]
+    con.execute(sql("refresh_sources"), {"names": names, "domains": domains})
+    return con.execute("select count(*) from sources").fetchone()[0]
+
+
 @dataclass(frozen=True, slots=True)
 class LedgerEntry:
     """What the warehouse knows of an input: its last processed version and article."""

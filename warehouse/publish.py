@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from transforms.outlets import shipped_outlets
 from warehouse import duck, lake
 from warehouse.lock import WriterLock
 from warehouse.schema import (
@@ -44,6 +45,8 @@ def apply_data(con: duckdb.DuckDBPyConnection, files: Mapping[str, Sequence[Path
         if table is ARTICLES:
             loaded = rows
     duck.run_script(con, "prune_near_copies")
+    outlets = [(o.name, o.domains) for o in shipped_outlets().outlets]
+    duck.refresh_sources(con, outlets)
     return loaded
 
 

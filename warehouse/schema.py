@@ -63,7 +63,9 @@ ARTICLES = Table(
             _col(
                 "published_at_source",
                 pa.string(),
-                "Where published_at came from: meta (page metadata) or text (a date line).",
+                "Where published_at came from: page (the date shown beside the headline), "
+                "json_ld, meta (meta tags), htmldate (found elsewhere in the page) or text "
+                "(a date line of a text dump).",
             ),
             _col("updated_at", UTC_TS, "Last update time stated by the page (UTC)."),
             _col(
@@ -101,6 +103,17 @@ ARTICLES = Table(
             ),
             _col("ingested_at", UTC_TS, "When this row was loaded.", nullable=False),
             _col("run_id", pa.string(), "Run that loaded the row.", nullable=False),
+            _col(
+                "date_confidence",
+                pa.float64(),
+                "How often published_at_source gives the right day (0-1, measured on the "
+                "benchmark); null when published_at is.",
+            ),
+            _col(
+                "language_confidence",
+                pa.float64(),
+                "Probability of language from the identifier (0-1); null when language is.",
+            ),
         ]
     ),
 )
@@ -210,6 +223,47 @@ NEAR_COPY_INDEX = Table(
             _col("band", pa.int32(), "LSH band number, from 0.", nullable=False),
             _col("bucket", pa.uint64(), "The band's bucket key.", nullable=False),
             _col("run_id", pa.string(), "Run that indexed the article.", nullable=False),
+        ]
+    ),
+)
+
+SOURCES = Table(
+    name="sources",
+    grain="One row per outlet named in articles as publisher or host site (a BI dimension; "
+    "rebuilt from articles and the outlet mapping at every publish).",
+    key=("source_name",),
+    schema=pa.schema(
+        [
+            _col(
+                "source_name",
+                pa.string(),
+                "Canonical outlet name, as in articles.publisher and articles.host_site.",
+                nullable=False,
+            ),
+            _col(
+                "domains",
+                pa.list_(pa.string()),
+                "Domains the outlet serves from: the mapping's, else those of the URLs it served.",
+                nullable=False,
+            ),
+            _col(
+                "is_mapped",
+                pa.bool_(),
+                "Whether transforms/data/outlets.toml knows the outlet.",
+                nullable=False,
+            ),
+            _col(
+                "articles_published",
+                pa.int64(),
+                "Articles with this outlet as publisher.",
+                nullable=False,
+            ),
+            _col(
+                "articles_hosted",
+                pa.int64(),
+                "Articles this outlet served as host site for another publisher.",
+                nullable=False,
+            ),
         ]
     ),
 )
@@ -373,6 +427,7 @@ TABLES: tuple[Table, ...] = (
     NEAR_COPIES,
     NEAR_COPY_INDEX,
     CAPTIONS,
+    SOURCES,
     QUARANTINE,
     INPUTS,
     PIPELINE_RUNS,

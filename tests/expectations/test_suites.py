@@ -1,11 +1,12 @@
 from datetime import UTC, datetime
 
-import pandas as pd
 import pytest
 
 from expectations.frames import raw_frame
 from expectations.suites import BATCH, RECORD, WARN, Thresholds, Validator, merge_results
 from transforms.records import RawDocument
+from warehouse.lake import to_arrow
+from warehouse.schema import ARTICLE_FRAME
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 
@@ -32,38 +33,61 @@ def test_batch_failures_block_and_are_reported(validator):
     assert any("expect_column_values_to_be_unique" in f for f in report.batch_failures)
 
 
+def _article_row(article_id: str, **fields) -> dict:
+    row = {
+        "article_id": article_id,
+        "source_uri": article_id,
+        "title": "t",
+        "text": "one two three",
+        "language": "en",
+        "authors": [],
+        "contributors": [],
+        "word_count": 3,
+        "content_hash": "h" + article_id,
+        "extractor_version": "e",
+        "normalizer_version": "n",
+        "input_format": "text",
+    }
+    return {**row, **fields}
+
+
 def test_articles_suite_checks_words_dates_and_language(validator):
-    frame = pd.DataFrame(
-        {
-            "article_id": ["1", "2", "3"],
-            "source_uri": ["a", "b", "c"],
-            "url": [None] * 3,
-            "title": ["t", None, "t"],
-            "subtitle": [None] * 3,
-            "text": ["one two three", "one two three", "one"],
-            "language": ["en", "english", "sv"],
-            "published_at": pd.to_datetime(["2020-01-01", "2030-01-01", None], utc=True),
-            "published_at_source": ["meta", "meta", None],
-            "updated_at": pd.NaT,
-            "page_date": [None] * 3,
-            "authors": [[], [], []],
-            "contributors": [[], [], []],
-            "publisher": [None] * 3,
-            "host_site": [None] * 3,
-            "word_count": [3, 3, 1],
-            "content_hash": ["x", "y", "z"],
-            "extractor_version": ["e"] * 3,
-            "normalizer_version": ["n"] * 3,
-            "input_format": ["text"] * 3,
-        }
-    )
+    rows = [
+        _article_row(
+            "a",
+            published_at=datetime(2020, 1, 1, tzinfo=UTC),
+            published_at_source="meta",
+            date_confidence=0.95,
+            authors=["Jane Doe", "Sergio Martínez-Beltrán"],
+            language_confidence=0.99,
+        ),
+        _article_row("b", language="english", published_at=datetime(2030, 1, 1, tzinfo=UTC)),
+        _article_row("c", title=None, word_count=1, language="sv"),
+        # Two letters, but no ISO 639-1 language.
+        _article_row("d", language="zz"),
+        _article_row("e", authors=["Jane Doe", "Email the author"]),
+        _article_row("f", authors=["CNN Wire Staff"]),
+    ]
+    frame = to_arrow(ARTICLE_FRAME, rows).to_pandas()
     report = validator.validate("articles", frame)
     reasons = {k: v[0] for k, v in report.rejected.items()}
     # b fails two rules; the first in suite order names the reason.
-    assert reasons == {"b": "bad_language_code", "c": "too_few_words"}
+    assert reasons == {
+        "b": "bad_language_code",
+        "c": "too_few_words",
+        "d": "bad_language_code",
+        "e": "author_not_a_name",
+        "f": "author_not_a_name",
+    }
     assert not report.batch_failures
     warn = [r for r in report.results if r["scope"] == WARN and r["column_name"] == "title"]
-    assert warn and warn[0]["success"]  # 2 of 3 titled: above the 50% floor
+    assert warn and warn[0]["success"]  # 5 of 6 titled: above the 50% floor
+
+
+def test_confidences_outside_zero_to_one_block_the_batch(validator):
+    frame = to_arrow(ARTICLE_FRAME, [_article_row("a", language_confidence=1.5)]).to_pandas()
+    report = validator.validate("articles", frame)
+    assert any("language_confidence" in f for f in report.batch_failures)
 
 
 def test_empty_batches_are_not_validated(validator):

@@ -107,8 +107,14 @@ def test_flow_loads_quarantines_and_is_idempotent(prefect_server, landing, tmp_p
     con = duckdb.connect(str(warehouse), read_only=True)
     results = [con.execute(query).fetchall() for query in readme_sql_examples()]
     con.close()
-    by_publisher, reprints, quarantine_reasons, _quality_failures, top_authors = results
+    by_publisher, reprints, quarantine_reasons, _quality_failures, outlets, top_authors = results
     assert by_publisher and quarantine_reasons and top_authors
+    # The outlet dimension: CNN published the reprint Westside People hosted; "Source:
+    # Elcomercio" is the mapping's El Comercio.
+    reach = {name: (published, hosted, mapped) for name, published, hosted, _, mapped in outlets}
+    assert reach["CNN"][0] >= 1 and reach["CNN"][2]
+    assert reach["Westside People"][1] == 1
+    assert reach["El Comercio"][2]
     assert (
         "Putin and China’s top diplomat pledged to boost ties ahead of the anniversary of "
         "the Ukraine war",

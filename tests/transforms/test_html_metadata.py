@@ -1,7 +1,14 @@
 import pytest
 import trafilatura
 
-from transforms.html import byline_near, extract_html_parts, header_date, page_title
+from transforms.html import (
+    byline_near,
+    extract_html_parts,
+    header_date,
+    ld_authors,
+    page_date,
+    page_title,
+)
 
 BODY = "<p>" + "A sentence of article text that is long enough to keep. " * 20 + "</p>"
 
@@ -82,3 +89,96 @@ def test_one_word_meta_author_is_kept():
         f"<body><h1>Title</h1>{BODY}</body></html>"
     )
     assert extract_html_parts(html).author == "Kiersten"
+
+
+@pytest.mark.parametrize(
+    ("html", "must_be", "must_not_be"),
+    [
+        # The logo <h1> is rejected: the <title> names the page, not trafilatura's logo pick.
+        (
+            "<title>rustc_codegen_gcc: Progress Report #39</title></head><body>"
+            "<h1>Antoyo's Blog</h1>",
+            "rustc_codegen_gcc: Progress Report #39",
+            "Antoyo's Blog",
+        ),
+        # A page title declared as og:site_name is not a site name to strip.
+        (
+            '<title>How to Design a Website: a Complete Guide | Clay</title><meta property="og:'
+            'site_name" content="How to Design a Website: a Complete Guide | Clay"></head><body>'
+            "<h1>How to Design a Website: a Complete Guide</h1>",
+            "How to Design a Website: a Complete Guide",
+            "a Complete Guide",
+        ),
+    ],
+)
+def test_extracted_title(html, must_be, must_not_be):
+    page = f"<html><head>{html}{BODY}</body></html>"
+    title = extract_html_parts(page).title
+    assert title == must_be
+    assert title != must_not_be
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "htmldate", "expected"),
+    [
+        # The date shown beside the headline is the page's word on it.
+        (
+            '<meta property="article:published_time" content="2020-03-10">',
+            "<h1>Title here</h1><p>Posted on 14 March 2024</p>",
+            "2020-03-10",
+            ("2024-03-14", "page"),
+        ),
+        # An update date shown there is not the publication date; the declared one is.
+        (
+            '<meta property="article:published_time" content="2022-01-03T08:00:00+00:00">',
+            '<h1>Title here</h1><span class="updated">2025-11-03</span>',
+            "2025-11-03",
+            ("2022-01-03", "meta"),
+        ),
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"datePublished": "2023-05-18T10:00:00Z", "dateModified": "2024-02-26"}</script>',
+            "<h1>Title here</h1>",
+            "2024-02-26",
+            ("2023-05-18", "json_ld"),
+        ),
+        # A table cell near the headline is data, not the date.
+        ("", "<h1>Title here</h1><table><tr><td>1/1/2013</td></tr></table>", None, (None, None)),
+        # htmldate's 1 January is a year guessed from a copyright line: null, not a guess.
+        ("", "<h1>Title here</h1>", "2014-01-01", (None, None)),
+        # htmldate's date that is the declared modification date is no publication date.
+        (
+            '<meta property="article:modified_time" content="2026-02-24T10:00:00+00:00">',
+            "<h1>Title here</h1>",
+            "2026-02-24",
+            (None, None),
+        ),
+        ("", "<h1>Title here</h1>", "2021-11-19", ("2021-11-19", "htmldate")),
+    ],
+)
+def test_page_date(head, body, htmldate, expected):
+    tree = tree_of(head, body)
+    assert page_date(tree, next(tree.iter("h1")), htmldate) == expected
+
+
+@pytest.mark.parametrize(
+    ("ld", "expected"),
+    [
+        (
+            '{"@type": "Article", "author": {"@type": "Person", "name": "Çelik Nimani"}}',
+            "Çelik Nimani",
+        ),
+        (
+            '{"@graph": [{"@type": "WebPage"}, {"@type": "BlogPosting", "author": '
+            '[{"@type": "Person", "name": "Jeff Cobb"}, {"name": "Celisa Steele"}]}]}',
+            "Jeff Cobb; Celisa Steele",
+        ),
+        # An organization credited as author is the publisher, not a byline.
+        ('{"author": {"@type": "Organization", "name": "Morgan & Morgan"}}', None),
+        ('{"author": {"@type": "Person", "name": "Staff"}}', None),
+        ("{not json", None),
+    ],
+)
+def test_ld_authors(ld, expected):
+    tree = tree_of(f'<script type="application/ld+json">{ld}</script>', "")
+    assert ld_authors(tree) == expected

@@ -6,6 +6,8 @@ from transforms.metadata import (
     choose_title,
     clean_title,
     detect_language,
+    drop_site_authors,
+    identify_language,
     parse_authors,
     parse_contributors,
     parse_date,
@@ -99,6 +101,8 @@ def utc(*parts: int) -> datetime:
         ("Machine learning, explained", [], "Machine learning, explained"),
         (None, [], None),
         ("  | NPR ", ["NPR"], "NPR"),
+        # A domain printed before the headline without a separator.
+        ("davidbau.com Vibe Coding", ["davidbau.com"], "Vibe Coding"),
     ],
 )
 def test_clean_title(title, site_names, expected):
@@ -121,6 +125,21 @@ def test_clean_title(title, site_names, expected):
         ("Cazzy Magennis Last Updated August 1, 2024", ["Cazzy Magennis"]),
         ("By Korin Miller Published: Jan 29, 2025", ["Korin Miller"]),
         ("Jordana Cepelewicz December", ["Jordana Cepelewicz"]),
+        ("Wyndo Dec", ["Wyndo"]),
+        # Citation style, last name first, ";" between people.
+        ("Roy, Aniruddha; Patel, Jyoti", ["Aniruddha Roy", "Jyoti Patel"]),
+        ("Chris McNamara, Editor-in-Chief", ["Chris McNamara"]),
+        ("Liz Kenny Former McKinsey", ["Liz Kenny"]),
+        ("Lydia Marie Child. See the letters", ["Lydia Marie Child"]),
+        # Nouns from page furniture are no names; surnames that look like words stay.
+        ("Development", []),
+        ("HR Strategy", []),
+        ("King", ["King"]),
+        # "By" glued to the name by lost markup; "Byron" is a name.
+        ("ByNina Pineda", ["Nina Pineda"]),
+        ("Byron Smith", ["Byron Smith"]),
+        ("Sam Bossleythoughtsstreamsportfolio", []),
+        ("Sat", []),
         ("Nicoletta Richardson Trending Editor", ["Nicoletta Richardson"]),
         ("Harry Rabinowitz Tech Reporter", ["Harry Rabinowitz"]),
         ("Jillian Kubala, MS, RD", ["Jillian Kubala"]),
@@ -296,6 +315,10 @@ def test_site_from_url(url, expected):
 )
 def test_detect_language(text, expected):
     assert detect_language(text) == expected
+    language, confidence = identify_language(text)
+    assert language == expected
+    assert (confidence is None) == (expected is None)
+    assert confidence is None or 0.5 < confidence <= 1.0
 
 
 @pytest.mark.parametrize(
@@ -350,6 +373,26 @@ def test_detect_language(text, expected):
             (None, None),
         ),
         (["Plain headline here"], [], [], ("Plain headline here", 0)),
+        # A year or a question's opening words belong to the headline; they are no label.
+        (
+            ["2025 Software Development Price Guide & Hourly Rate Comparison"],
+            ["Software Development Price Guide & Hourly Rate Comparison"],
+            [],
+            ("2025 Software Development Price Guide & Hourly Rate Comparison", 0),
+        ),
+        (
+            ["What’s the Best Video Editing Software for Creators?"],
+            ["Best Video Editing Software for Creators"],
+            [],
+            ("What’s the Best Video Editing Software for Creators?", 0),
+        ),
+        # A pipe inside the visible headline is part of it, unless it names the site.
+        (
+            ["Top 10 Cameras of 2025 | The Best Mirrorless Cameras on the Market"],
+            ["Top 10 Cameras of 2025 | The Best Mirrorless Cameras on the Market — Myles Photo"],
+            ["Myles Photo"],
+            ("Top 10 Cameras of 2025 | The Best Mirrorless Cameras on the Market", 0),
+        ),
     ],
 )
 def test_choose_title(headings, metas, site_names, expected):
@@ -366,6 +409,8 @@ def test_choose_title(headings, metas, site_names, expected):
         ),
         ("Weekend Coding Agent | TheFocus.AI Labs", ["Weekend Coding Agent"], ["TheFocus.AI Labs"]),
         ("Same as the cue", ["Same as the cue"], []),
+        # A domain shown as the logo <h1> is not the headline the title wraps.
+        ("davidbau.com Vibe Coding", ["davidbau.com"], []),
         # Leftovers too long to be a name belong to the headline.
         (
             "Why it matters: a long explanation of what it is that we do here today | X",
@@ -376,6 +421,20 @@ def test_choose_title(headings, metas, site_names, expected):
 )
 def test_site_affixes(page_title, cues, expected):
     assert site_affixes(page_title, cues) == expected
+
+
+@pytest.mark.parametrize(
+    ("names", "site_names", "expected"),
+    [
+        (["Buzzsprout"], ["Buzzsprout", "buzzsprout.com"], []),
+        (["Human"], ["Human in the Loop"], []),
+        # A personal site named after its author keeps the author.
+        (["Pierce Freeman"], ["Pierce Freeman", "piercefreeman.com"], ["Pierce Freeman"]),
+        (["Alexa", "Jane Doe"], ["Example Times"], ["Alexa", "Jane Doe"]),
+    ],
+)
+def test_drop_site_authors(names, site_names, expected):
+    assert drop_site_authors(names, site_names) == expected
 
 
 def test_parse_authors_splits_at_dot_operator():

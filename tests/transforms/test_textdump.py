@@ -254,3 +254,50 @@ def test_last_paragraph_before_chrome_is_kept() -> None:
     )
     parts = clean_text_dump(text, "en")
     assert parts.paragraphs[-1] == last
+
+
+BODY_LINES = (
+    "Fall is a time when nutrition and wellness trends take center stage for many of us.\n\n"
+    "From athletes to busy professionals, everyone is looking for ways to stay fueled and "
+    "to support their long-term health with meals that are simple to prepare.\n\n"
+    "Protein continues to dominate the wellness conversation, and for good reason: it "
+    "supports muscle recovery and keeps you feeling full through busy days.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "page_date", "dateline"),
+    [
+        # Byline, date and time right above the headline: the article's own date.
+        ("Login\n\nOrder Now\n\nAndrew King\n\nSeptember 4, 2025\n\n5:50 am\n\n", None, True),
+        # A date the site's name separates from the headline is the page's date.
+        ("July 13, 2024\n\nWestside People\n\nComplete News World\n\n", "July 13, 2024", False),
+    ],
+)
+def test_a_date_above_the_headline(header, page_date, dateline) -> None:
+    title = "Top Nutrition Trends for Fall 2025: What Fitness Experts Are Eating"
+    parts = clean_text_dump(f"{header}{title}\n\n{BODY_LINES}")
+    assert parts.title == title
+    assert parts.page_date == page_date
+    assert bool(parts.date_lines) == dateline
+
+
+@pytest.mark.parametrize(
+    ("header", "byline"),
+    [
+        # A bare name beside the date above the headline is the byline, not the site's name.
+        ("Login\n\nAndrew King\n\nSeptember 4, 2025\n\n", "Andrew King"),
+        # Buttons and section names beside a date are not names.
+        ("Login\n\nGet Started\n\nSeptember 4, 2025\n\n", None),
+        ("Login\n\nOrder Now\n\nSeptember 4, 2025\n\n", None),
+        # No date beside it: a short line above the headline stays a site line.
+        ("Login\n\nAndrew King\n\n", None),
+    ],
+)
+def test_a_bare_name_beside_a_date_is_the_byline(header, byline) -> None:
+    title = "Top Nutrition Trends for Fall 2025: What Fitness Experts Are Eating"
+    parts = clean_text_dump(f"{header}{title}\n\n{BODY_LINES}")
+    assert parts.title == title
+    assert parts.byline == byline
+    if byline:
+        assert byline not in parts.site_lines

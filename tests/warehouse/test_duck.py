@@ -4,6 +4,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from warehouse import duck, lake
+from warehouse.publish import apply_data
 from warehouse.schema import ARTICLES, INPUTS, PIPELINE_RUNS, TABLES
 
 AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -173,3 +174,27 @@ def test_unwritable_location_is_a_clear_error(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(duck.WarehouseError, match="cannot open warehouse"):
         duck.connect(blocker / "w.duckdb")
+
+
+def test_publish_rebuilds_the_sources_dimension(con, tmp_path):
+    rows = [
+        # A CNN story reprinted by another site, and one served by CNN itself.
+        article("a", url="https://www.westsidepeople.com/x", host_site="Westside People"),
+        article("b", url="https://edition.cnn.com/y", content_hash="hb"),
+        article("c", url="https://blog.example.org/z", publisher="Example Blog"),
+        # A text dump states no URL: the outlet is known, its domains are not.
+        article("d", publisher="Westside Weekly", content_hash="hd"),
+    ]
+    path = tmp_path / "articles.parquet"
+    pq.write_table(lake.to_arrow(ARTICLES.schema, rows), path)
+    for _ in range(2):  # publishing the same parts again changes nothing
+        con.execute("begin")
+        apply_data(con, {"articles": [path]})
+        con.execute("commit")
+    got = con.execute("select * from sources order by source_name").fetchall()
+    assert got == [
+        ("CNN", ["cnn.com"], True, 2, 0),
+        ("Example Blog", ["blog.example.org"], False, 1, 0),
+        ("Westside People", ["westsidepeople.com"], False, 0, 1),
+        ("Westside Weekly", [], False, 1, 0),
+    ]
