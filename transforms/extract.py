@@ -32,6 +32,8 @@ def extract_html(raw: RawDocument) -> ExtractedDocument:
         url=parts.url,
         byline=parts.author,
         date_claims=date_claims,
+        extraction_method=parts.method,
+        extraction_quality=parts.quality,
     )
 
 
@@ -56,6 +58,8 @@ def extract_text_dump(raw: RawDocument) -> ExtractedDocument:
         byline=parts.byline,
         date_claims=date_claims,
         page_date=parts.page_date,
+        extraction_method="textdump_model",
+        extraction_quality=parts.quality,
     )
 
 

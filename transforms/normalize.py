@@ -133,4 +133,6 @@ def normalize_document(doc: ExtractedDocument, *, now: datetime) -> Article:
         extractor_version=EXTRACTOR_VERSION,
         normalizer_version=NORMALIZER_VERSION,
         captions=_captions(doc),
+        extraction_method=doc.extraction_method,
+        extraction_quality=doc.extraction_quality,
     )

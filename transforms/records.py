@@ -52,6 +52,8 @@ class ExtractedDocument:
     # tells which); source is meta or text.
     date_claims: list[tuple[str, str, str]] = field(default_factory=list)
     page_date: str | None = None
+    extraction_method: str | None = None
+    extraction_quality: float | None = None
 
 
 @dataclass(slots=True)
@@ -88,3 +90,5 @@ class Article:
     extractor_version: str
     normalizer_version: str
     captions: list[Caption] = field(default_factory=list)
+    extraction_method: str | None = None
+    extraction_quality: float | None = None

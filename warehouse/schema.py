@@ -101,6 +101,16 @@ ARTICLES = Table(
             ),
             _col("ingested_at", UTC_TS, "When this row was loaded.", nullable=False),
             _col("run_id", pa.string(), "Run that loaded the row.", nullable=False),
+            _col(
+                "extraction_method",
+                pa.string(),
+                "How the text was found: trafilatura, trafilatura+fallback or textdump_model.",
+            ),
+            _col(
+                "extraction_quality",
+                pa.float64(),
+                "Extractor's confidence in the text, 0 to 1; low values deserve a look.",
+            ),
         ]
     ),
 )

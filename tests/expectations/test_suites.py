@@ -55,6 +55,8 @@ def test_articles_suite_checks_words_dates_and_language(validator):
             "extractor_version": ["e"] * 3,
             "normalizer_version": ["n"] * 3,
             "input_format": ["text"] * 3,
+            "extraction_method": ["textdump_model"] * 3,
+            "extraction_quality": [0.9, 0.8, 0.7],
         }
     )
     report = validator.validate("articles", frame)
