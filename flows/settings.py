@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from expectations.suites import Thresholds
+from transforms.sitechrome import MIN_SITE_DOCS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = REPO_ROOT / "samples"
@@ -47,6 +48,9 @@ class Settings:
     reprocess_since: datetime | None = None
     reprocess_only: str | None = None
     lock_wait_seconds: float = 0.0
+    # A paragraph printed by this many documents of one site (this run and earlier ones) is
+    # dropped as the site's chrome.
+    min_site_docs: int = MIN_SITE_DOCS
     # Crash tests: stop before this publish step ("commit" or "promote") until killed.
     pause_before: str | None = field(default_factory=lambda: os.environ.get("NEWSETL_PAUSE_BEFORE"))
 

@@ -9,7 +9,7 @@ from transforms.textdump import clean_text_dump
 STAGE = "extract"
 # Bump when extraction changes what it produces: `newsetl run --reprocess outdated` redoes
 # the rows an older version made.
-EXTRACTOR_VERSION = "extract-3"
+EXTRACTOR_VERSION = "extract-4"
 MIN_PROSE_WORDS = 12
 
 

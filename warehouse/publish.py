@@ -18,10 +18,18 @@ from warehouse.schema import (
     PIPELINE_RUNS,
     QUALITY_RESULTS,
     QUARANTINE,
+    SITE_LINES,
     Table,
 )
 
-DATA_TABLES: tuple[Table, ...] = (ARTICLES, ARTICLE_COPIES, CAPTIONS, QUARANTINE, INPUTS)
+DATA_TABLES: tuple[Table, ...] = (
+    ARTICLES,
+    ARTICLE_COPIES,
+    CAPTIONS,
+    QUARANTINE,
+    INPUTS,
+    SITE_LINES,
+)
 RECORD_TABLES: tuple[Table, ...] = (QUALITY_RESULTS, PIPELINE_RUNS)
 
 

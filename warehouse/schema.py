@@ -218,6 +218,36 @@ INPUTS = Table(
     ),
 )
 
+SITE_LINES = Table(
+    name="site_lines",
+    grain="One row per site and paragraph hash: how many documents of the site printed it.",
+    key=("site", "line_hash"),
+    on_match="update",
+    schema=pa.schema(
+        [
+            _col(
+                "site",
+                pa.string(),
+                "Host of the page URL, or the site name it shows.",
+                nullable=False,
+            ),
+            _col(
+                "line_hash",
+                pa.string(),
+                "Hash of the paragraph's case-folded words (transforms.sitechrome.line_hash).",
+                nullable=False,
+            ),
+            _col(
+                "documents",
+                pa.int64(),
+                "Documents of the site that printed the paragraph, over all runs.",
+                nullable=False,
+            ),
+            _col("last_run_id", pa.string(), "Run that last counted it.", nullable=False),
+        ]
+    ),
+)
+
 PIPELINE_RUNS = Table(
     name="pipeline_runs",
     grain="One row per pipeline run.",
@@ -315,6 +345,7 @@ TABLES: tuple[Table, ...] = (
     CAPTIONS,
     QUARANTINE,
     INPUTS,
+    SITE_LINES,
     PIPELINE_RUNS,
     QUALITY_RESULTS,
 )
