@@ -19,6 +19,7 @@ import sys
 import time
 import unicodedata
 import zlib
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,6 +64,8 @@ def run_one(job: tuple[str, str, str]) -> dict:
         "authors": [],
         "date": None,
         "date_source": None,
+        "method": None,
+        "quality": None,
     }
     timings = {"ingest": t1 - t0, "extract": 0.0, "normalize": 0.0}
     if not isinstance(raw, Reject):
@@ -78,6 +81,8 @@ def run_one(job: tuple[str, str, str]) -> dict:
                 authors=article.authors,
                 date=article.published_at.date().isoformat() if article.published_at else None,
                 date_source=article.published_at_source,
+                method=article.extraction_method,
+                quality=article.extraction_quality,
             )
     out["timings"] = timings
     return out
@@ -120,6 +125,43 @@ def load_scorer(eval_root: Path):
 def score(scorer, gold: dict, preds: dict, ids: list[str]) -> dict:
     rows = [scorer.tp_fp_fn(gold[i].get("main_content") or "", preds.get(i, "")) for i in ids]
     return {k: round(v, 4) for k, v in scorer.aggregate(rows).items()}
+
+
+def page_scores(scorer, gold: dict, preds: dict, ids: list[str]) -> dict[str, dict]:
+    """Page id -> its own F1, precision and recall (0 for an empty side)."""
+    out = {}
+    for i in ids:
+        tp, fp, fn = scorer.tp_fp_fn(gold[i].get("main_content") or "", preds.get(i, ""))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        out[i] = {"f1": 2 * p * r / (p + r) if p + r else 0.0, "precision": p, "recall": r}
+    return out
+
+
+def _rank_correlation(xs: list[float], ys: list[float]) -> float | None:
+    """Spearman correlation (average ranks for ties); None with fewer than three pairs."""
+    if len(xs) < 3:
+        return None
+
+    def ranks(values: list[float]) -> list[float]:
+        order = sorted(range(len(values)), key=values.__getitem__)
+        out = [0.0] * len(values)
+        k = 0
+        while k < len(order):
+            j = k
+            while j + 1 < len(order) and values[order[j + 1]] == values[order[k]]:
+                j += 1
+            for m in range(k, j + 1):
+                out[order[m]] = (k + j) / 2
+            k = j + 1
+        return out
+
+    rx, ry = ranks(xs), ranks(ys)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    sx = sum((a - mx) ** 2 for a in rx) ** 0.5
+    sy = sum((b - my) ** 2 for b in ry) ** 0.5
+    return round(cov / (sx * sy), 3) if sx and sy else None
 
 
 def load_gold(dev: Path) -> dict[str, dict]:
@@ -338,9 +380,26 @@ def main(argv: list[str] | None = None) -> int:
             "docs_per_s": round(len(ids) / seconds, 1),
             "cpu_ms_per_doc": {s: round(1000 * v / len(ids), 2) for s, v in stage_seconds.items()},
         }
+        pages = page_scores(scorer, gold, preds, ids)
+        entry["worst"] = [
+            {"id": i, **{k: round(v, 3) for k, v in pages[i].items()}}
+            for i in sorted(ids, key=lambda i: (pages[i]["f1"], i))[:10]
+        ]
+        entry["methods"] = dict(Counter(by_id[i]["method"] or "rejected" for i in ids))
+        rated = [i for i in ids if by_id[i]["quality"] is not None]
+        entry["quality_vs_f1_spearman"] = _rank_correlation(
+            [by_id[i]["quality"] for i in rated], [pages[i]["f1"] for i in rated]
+        )
         if not args.no_baselines:
             base, _ = _parallel(baseline_one, jobs, args.workers)
-            entry["baseline_text"] = score(scorer, gold, {b["id"]: b["text"] for b in base}, ids)
+            base_preds = {b["id"]: b["text"] for b in base}
+            entry["baseline_text"] = score(scorer, gold, base_preds, ids)
+            base_pages = page_scores(scorer, gold, base_preds, ids)
+            gaps = [pages[i]["f1"] - base_pages[i]["f1"] for i in ids]
+            entry["pages_vs_baseline"] = {
+                "better_by_0.05": sum(g > 0.05 for g in gaps),
+                "worse_by_0.05": sum(g < -0.05 for g in gaps),
+            }
             if kind == "html":
                 bare = sum(b["seconds"] for b in base)
                 entry["bare_trafilatura_pages_per_s_one_core"] = round(len(ids) / bare, 1)
@@ -390,6 +449,13 @@ def _print_table(report: dict) -> None:
         )
     for kind, e in report["formats"].items():
         print(f"{kind} CPU ms per document by stage: {e['cpu_ms_per_doc']}")
+        print(f"{kind} extraction methods: {e['methods']}")
+        print(f"{kind} extraction_quality vs page F1, Spearman: {e['quality_vs_f1_spearman']}")
+        if "pages_vs_baseline" in e:
+            print(f"{kind} pages against the baseline: {e['pages_vs_baseline']}")
+        print(f"{kind}: ten worst pages")
+        for w in e["worst"]:
+            print(f"  {w['id']}  F1 {w['f1']:.3f}  P {w['precision']:.3f}  R {w['recall']:.3f}")
     for kind, e in report["formats"].items():
         sources = ", ".join(
             f"{k} {v['hits']}/{v['n']}" for k, v in e["metadata"]["date_by_source"].items()

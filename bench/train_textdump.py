@@ -2,8 +2,9 @@
 
 Line labels come from the gold: a line is article text when most of its word 4-grams occur in
 the gold main_content, and a title candidate is right when it folds to the gold title. Prints
-5-fold held-out scores (train on four fifths of the pages, score the fifth), then fits on every
-page; --write puts those weights into transforms/textdump.py between its WEIGHTS markers.
+5-fold held-out scores (folds split by site: train on four fifths of the sites, score the
+pages of the fifth, pooled over the folds), then fits on every page; --write puts those weights into
+transforms/textdump.py between its WEIGHTS markers.
 
     python -m bench.train_textdump [--eval DIR] [--write]
 """
@@ -19,6 +20,7 @@ import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -57,17 +59,23 @@ def _aggregate(rows: list[tuple[float, float, float]]) -> dict[str, float]:
     return {"f1": 2 * p * r / (p + r), "precision": p, "recall": r}
 
 
+def _body_width() -> int:
+    """Number of line features, read off a one-line page."""
+    lines, _ = td._lines_of("One line.", None)
+    return len(td._body_features(lines, Counter(), (0, 1))[0])
+
+
 class Page:
     """One dev page: its lines, stage-one features, per-line labels and weights, and the gold."""
 
-    def __init__(self, doc_id: str, text: str, gold: dict) -> None:
-        self.id, self.text = doc_id, text
+    def __init__(self, doc_id: str, text: str, gold: dict, site: str) -> None:
+        self.id, self.text, self.site = doc_id, text, site
         self.gold_body = gold.get("main_content") or ""
         self.gold_title = _fold(gold.get("title"))
         self.lines, self.stop = td._lines_of(text, None)
         self.counts = Counter(line.norm for line in self.lines)
         feats = td._body_features(self.lines, self.counts, td._best_region(self.lines))
-        self.x = np.array(feats, dtype=float).reshape(len(self.lines), len(td._BODY_WEIGHTS))
+        self.x = np.array(feats, dtype=float).reshape(len(self.lines), _body_width())
         gold_tokens = _TOKEN_RE.findall(self.gold_body)
         grams = {tuple(gold_tokens[i : i + 4]) for i in range(len(gold_tokens) - 3)}
         joined = f" {' '.join(gold_tokens)} "
@@ -84,6 +92,17 @@ class Page:
         # Each page weighs the same, and inside it each line by its words, as the metric does.
         sizes_arr = np.array(sizes, dtype=float)
         self.w = 0.5 * sizes_arr / max(1.0, sizes_arr.sum()) + 0.5 / max(1, len(sizes))
+
+
+def site_folds(pages: list, folds: int) -> list[tuple[list, list]]:
+    """(test, train) pairs: every site's pages fall in one fold, so no site is seen in training."""
+    sites = sorted({p.site for p in pages})
+    random.Random(0).shuffle(sites)
+    fold_of = {site: k % folds for k, site in enumerate(sites)}
+    return [
+        ([p for p in pages if fold_of[p.site] == k], [p for p in pages if fold_of[p.site] != k])
+        for k in range(folds)
+    ]
 
 
 def _fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1e-3) -> np.ndarray:
@@ -186,16 +205,20 @@ def _install(w1: np.ndarray, w2: np.ndarray, wt: np.ndarray | None) -> None:
         td._TITLE_WEIGHTS = tuple(round(float(v), 4) for v in wt)
 
 
-def _score(pages: list[Page]) -> dict[str, float]:
-    rows, titles = [], []
-    t0 = time.perf_counter()
+def _predict(pages: list[Page]) -> list[tuple[tuple[float, float, float], bool]]:
+    """Per page: (tp, fp, fn) of the cleaned body and whether the title is right."""
+    out = []
     for p in pages:
         parts = td.clean_text_dump(p.text)
-        rows.append(_prf(p.gold_body, "\n\n".join(parts.paragraphs)))
-        titles.append(_fold(parts.title) == p.gold_title)
-    m = _aggregate(rows)
-    m["title"] = sum(titles) / len(titles)
-    m["ms"] = 1000 * (time.perf_counter() - t0) / len(pages)
+        out.append(
+            (_prf(p.gold_body, "\n\n".join(parts.paragraphs)), _fold(parts.title) == p.gold_title)
+        )
+    return out
+
+
+def _summary(predicted: list[tuple[tuple[float, float, float], bool]]) -> dict[str, float]:
+    m = _aggregate([rows for rows, _ in predicted])
+    m["title"] = sum(hit for _, hit in predicted) / len(predicted)
     return m
 
 
@@ -245,27 +268,30 @@ def main() -> None:
     dev = a.eval / "wcxb-dev"
     pages = []
     for f in sorted((dev / "ground-truth").glob("*.json")):
-        gold = json.loads(f.read_text(encoding="utf-8"))["ground_truth"]
+        record = json.loads(f.read_text(encoding="utf-8"))
         text = (dev / "textdump" / f"{f.stem}.txt").read_text(encoding="utf-8")
-        pages.append(Page(f.stem, text, gold))
-    order = list(range(len(pages)))
-    random.Random(0).shuffle(order)
+        site = urlsplit(record.get("url") or "").hostname or f.stem
+        pages.append(Page(f.stem, text, record["ground_truth"], site))
     held = []
-    for k in range(a.folds):
-        test = [pages[i] for i in order[k :: a.folds]]
-        train = [pages[i] for i in order if i not in set(order[k :: a.folds])]
+    for k, (test, train) in enumerate(site_folds(pages, a.folds)):
         _install(*fit(train))
-        m = _score(test)
-        held.append(m)
-        print(f"fold {k}: " + "  ".join(f"{n} {v:.3f}" for n, v in m.items()))
+        t0 = time.perf_counter()
+        predicted = _predict(test)
+        ms = 1000 * (time.perf_counter() - t0) / len(test)
+        held += predicted
+        print(
+            f"fold {k}: " + "  ".join(f"{n} {v:.3f}" for n, v in _summary(predicted).items()),
+            f"ms {ms:.1f}",
+        )
     print(
-        "held-out mean: "
-        + "  ".join(f"{n} {statistics.mean(m[n] for m in held):.3f}" for n in held[0])
+        "held-out, all folds pooled: "
+        + "  ".join(f"{n} {v:.3f}" for n, v in _summary(held).items())
     )
     weights = fit(pages)
     _install(*weights)
     print(
-        "all pages (training score): " + "  ".join(f"{n} {v:.3f}" for n, v in _score(pages).items())
+        "all pages (training score): "
+        + "  ".join(f"{n} {v:.3f}" for n, v in _summary(_predict(pages)).items())
     )
     block = _weights_block(*weights)
     print(block)

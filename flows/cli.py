@@ -22,6 +22,7 @@ from flows import progress
 from flows.settings import DEFAULT_SOURCE, DEFAULT_WAREHOUSE, Settings, prefect_defaults
 from flows.sources import SourceError, discover
 from transforms.nearcopy import DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD, Scheme
+from transforms.sitechrome import MIN_SITE_DOCS
 from warehouse import duck
 from warehouse.lock import WarehouseBusy, WriterLock
 from warehouse.publish import rebuild
@@ -78,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
         help="Parquet lake folder (default: <warehouse>_lake beside the file)",
     )
     run.add_argument("--batch-size", type=int, default=500, help="documents per batch")
+    run.add_argument(
+        "--min-site-docs",
+        type=int,
+        default=MIN_SITE_DOCS,
+        help="drop a paragraph printed by this many documents of one site, over all runs "
+        f"(default {MIN_SITE_DOCS})",
+    )
     run.add_argument(
         "--max-decompressed-bytes",
         type=int,
@@ -373,6 +381,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
                 doc_timeout_seconds=args.doc_timeout,
                 near_copy_threshold=args.near_copy_threshold,
                 shingle_size=args.shingle_size,
+                min_site_docs=args.min_site_docs,
             )
     except RunFailed as exc:
         summary = exc.summary

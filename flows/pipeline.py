@@ -32,9 +32,17 @@ from transforms.ingest import ingest_bytes
 from transforms.normalize import NORMALIZER_VERSION
 from transforms.normalize import STAGE as NORMALIZE
 from transforms.records import Article, RawDocument, Reject
+from transforms.sitechrome import drop_site_chrome
 from warehouse import duck, lake, nearcopies, publish
 from warehouse.lock import WriterLock
-from warehouse.rows import article_rows, caption_rows, copy_rows, index_rows, quarantine_rows
+from warehouse.rows import (
+    article_rows,
+    caption_rows,
+    copy_rows,
+    index_rows,
+    quarantine_rows,
+    site_line_rows,
+)
 from warehouse.schema import (
     ARTICLE_COPIES,
     ARTICLE_FRAME,
@@ -46,6 +54,7 @@ from warehouse.schema import (
     PIPELINE_RUNS,
     QUALITY_RESULTS,
     QUARANTINE,
+    SITE_LINES,
     WAREHOUSE_FRAME,
 )
 
@@ -205,12 +214,16 @@ def ingest_task(files: Sequence[InputFile], ledger: dict, settings: Settings, va
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_task(raws, validator: Validator, pool: StagePool):
-    """Extract a batch on the worker processes and validate what came out."""
+def extract_task(raws, validator: Validator, pool: StagePool, site_lines: dict, min_site_docs: int):
+    """Extract a batch on the worker processes, drop its sites' common paragraphs, validate.
+
+    Also returns the batch's (site, line_hash) document counts, totalled with site_lines.
+    """
     docs, rejects = pool.map(extract_document, raws, EXTRACT)
+    docs, counts = drop_site_chrome(docs, site_lines, min_site_docs)
     report = validator.validate("extracted", extracted_frame(docs))
     docs, failed = _keep_valid(docs, report, "extracted")
-    return docs, rejects + failed, report
+    return docs, rejects + failed, report, counts
 
 
 @task(name="normalize", cache_policy=NO_CACHE)
@@ -264,6 +277,13 @@ def stage_task(
     )
     for table, table_rows in parts:
         lake.write_part(lake_dir, run_id, table, lake.to_arrow(table.schema, table_rows), part)
+
+
+@task(name="stage_site_lines", cache_policy=NO_CACHE, **IO_RETRIES)
+def stage_site_lines_task(counts: dict, settings: Settings, run_id: str) -> None:
+    """Write the run's per-site paragraph counts as one staged Parquet part."""
+    table = lake.to_arrow(SITE_LINES.schema, site_line_rows(counts, run_id))
+    lake.write_part(settings.lake_dir, run_id, SITE_LINES, table, 0)
 
 
 def input_rows(result: BatchResult, files: dict[str, InputFile], run_id: str) -> list[dict]:
@@ -439,6 +459,7 @@ def newsetl_flow(
     doc_timeout_seconds: float | None = None,
     near_copy_threshold: float | None = None,
     shingle_size: int | None = None,
+    min_site_docs: int | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline over a source into a DuckDB warehouse; returns the run summary."""
     base = Settings(
@@ -467,6 +488,7 @@ def newsetl_flow(
             threshold=near_copy_threshold or base.near_copies.threshold,
             shingle_size=shingle_size or base.near_copies.shingle_size,
         ),
+        min_site_docs=min_site_docs or base.min_site_docs,
     )
     summary = run_pipeline(settings).as_dict()
     if summary["status"] == "failed":
@@ -497,22 +519,24 @@ def run_pipeline(settings: Settings) -> RunSummary:
         with contextlib.closing(duck.connect(settings.warehouse)) as con:
             publish.recover_staging(con, settings.lake_dir)
             ledger = duck.read_ledger(con)
+            site_lines = duck.read_site_lines(con)
         validator = Validator(settings.thresholds, at)
         reports: list[StageReport] = []
         try:
-            _process_batches(files, ledger, settings, validator, summary, reports, at)
+            _process_batches(files, ledger, site_lines, settings, validator, summary, reports, at)
             summary.near_copies = link_task(settings, summary.run_id, at)
         except Exception as exc:
             summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
         return publish_task(summary, settings, validator, quote(reports), at, clock)
 
 
-def _process_batches(files, ledger, settings, validator, summary, reports, at) -> None:
+def _process_batches(files, ledger, site_lines, settings, validator, summary, reports, at):
     with StagePool(settings.workers, settings.doc_timeout_seconds) as pool:
-        _run_batches(files, ledger, settings, validator, pool, summary, reports, at)
+        _run_batches(files, ledger, site_lines, settings, validator, pool, summary, reports, at)
 
 
-def _run_batches(files, ledger, settings, validator, pool, summary, reports, at) -> None:
+def _run_batches(files, ledger, site_lines, settings, validator, pool, summary, reports, at):
+    counted: dict[tuple[str, str], int] = {}
     run_article_ids: set[str] = set()
     reasons: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
@@ -520,7 +544,11 @@ def _run_batches(files, ledger, settings, validator, pool, summary, reports, at)
         raws, rejects, batch_statuses, r1 = ingest_task(
             quote(batch), quote(ledger), settings, validator
         )
-        docs, rejected, r2 = extract_task(quote(raws), validator, pool)
+        docs, rejected, r2, counts = extract_task(
+            quote(raws), validator, pool, quote(site_lines), settings.min_site_docs
+        )
+        site_lines.update(counts)
+        counted.update(counts)
         rejects += rejected
         articles, rejected, r3 = normalize_task(quote(docs), validator, pool, at, settings)
         rejects += rejected
@@ -548,6 +576,8 @@ def _run_batches(files, ledger, settings, validator, pool, summary, reports, at)
         summary.quarantined += len(rejects)
         reasons.update(f"{r.stage}/{r.reason}" for r in rejects)
         reports += result.reports
+    if counted:
+        stage_site_lines_task(quote(counted), settings, summary.run_id)
     summary.inputs_new = statuses["new"]
     summary.inputs_changed = statuses["changed"]
     summary.inputs_reprocessed = statuses["reprocessed"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from expectations.suites import Thresholds
 from transforms.nearcopy import Scheme
+from transforms.sitechrome import MIN_SITE_DOCS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = REPO_ROOT / "samples"
@@ -50,6 +51,9 @@ class Settings:
     lock_wait_seconds: float = 0.0
     # Near copies: word-shingle size and the Jaccard similarity at which two articles link.
     near_copies: Scheme = field(default_factory=Scheme)
+    # A paragraph printed by this many documents of one site (this run and earlier ones) is
+    # dropped as the site's chrome.
+    min_site_docs: int = MIN_SITE_DOCS
     # Crash tests: stop before this publish step ("commit" or "promote") until killed.
     pause_before: str | None = field(default_factory=lambda: os.environ.get("NEWSETL_PAUSE_BEFORE"))
 

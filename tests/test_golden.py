@@ -173,6 +173,14 @@ def test_text_keeps_the_story_and_drops_the_debris(articles, name):
     assert article.title not in article.text.split("\n\n")  # printed once, as the title
 
 
+@pytest.mark.parametrize("name", [*SEEDS, *PAGES])
+def test_rows_say_how_the_text_was_found(articles, name):
+    article = articles[name]
+    expected = "textdump_model" if name.startswith("seeds/") else "trafilatura"
+    assert article.extraction_method == expected
+    assert 0.5 <= article.extraction_quality <= 1.0
+
+
 @pytest.mark.parametrize("name", list(SEEDS))
 def test_seed_metadata(articles, name):
     case, article = SEEDS[name], articles[name]

@@ -156,4 +156,6 @@ def normalize_document(doc: ExtractedDocument, *, now: datetime) -> Article:
         normalizer_version=NORMALIZER_VERSION,
         language_confidence=language_confidence,
         captions=_captions(doc),
+        extraction_method=doc.extraction_method,
+        extraction_quality=doc.extraction_quality,
     )

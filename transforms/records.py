@@ -53,6 +53,8 @@ class ExtractedDocument:
     # text (a dump's date line).
     date_claims: list[tuple[str, str, str]] = field(default_factory=list)
     page_date: str | None = None
+    extraction_method: str | None = None
+    extraction_quality: float | None = None
 
 
 @dataclass(slots=True)
@@ -93,3 +95,5 @@ class Article:
     captions: list[Caption] = field(default_factory=list)
     # LSH bucket keys of the text (transforms.nearcopy.Scheme.band_keys); [] until indexed.
     near_copy_keys: list[int] = field(default_factory=list)
+    extraction_method: str | None = None
+    extraction_quality: float | None = None

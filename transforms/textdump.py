@@ -31,6 +31,8 @@ class DumpParts:
     byline: str | None = None
     date_lines: list[str] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)
+    # How sure the line model is of its keep/drop calls inside the body span, 0 to 1.
+    quality: float = 0.0
 
 
 # ISO 639-1 codes of the languages jusText ships stoplists for.
@@ -511,6 +513,18 @@ def _body_span(lines: list[_Line], counts: Counter[str]) -> tuple[list[float], i
     return logits, *((kept[0], kept[-1] + 1) if kept else (0, 0))
 
 
+def _confidence(lines: list[_Line], logits: list[float], start: int, end: int) -> float:
+    """Word-weighted certainty (0.5 to 1) of the keep/drop calls in [start, end); 0 if empty."""
+    sure = total = 0.0
+    for line, z in zip(lines[start:end], logits[start:end], strict=True):
+        if line.label:
+            continue
+        words = len(line.words) + 1
+        sure += words / (1.0 + math.exp(-min(abs(z), 30.0)))
+        total += words
+    return round(sure / total, 4) if total else 0.0
+
+
 def _title_candidates(lines: list[_Line], start: int, end: int) -> list[tuple[int, str, int]]:
     """(line, text, kind): lines just above the body, and the parts of page-title lines.
 
@@ -796,6 +810,7 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
         return parts
     counts = Counter(line.norm for line in lines)
     logits, start, end = _body_span(lines, counts)
+    parts.quality = _confidence(lines, logits, start, end)
 
     cand = _title_candidate(lines, start, end, counts, stop, logits)
     ti = title_norm = None

@@ -181,6 +181,11 @@ def read_ledger(con: duckdb.DuckDBPyConnection) -> dict[str, LedgerEntry]:
     return {row[0]: LedgerEntry(*row[1:]) for row in con.execute(sql("ledger")).fetchall()}
 
 
+def read_site_lines(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
+    """(site, line_hash) -> documents of the site that printed the paragraph, over past runs."""
+    return {(site, h): n for site, h, n in con.execute(sql("site_lines")).fetchall()}
+
+
 def articles_held_elsewhere(
     con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str]]
 ) -> set[str]:

@@ -21,6 +21,7 @@ from warehouse.schema import (
     PIPELINE_RUNS,
     QUALITY_RESULTS,
     QUARANTINE,
+    SITE_LINES,
     Table,
 )
 
@@ -32,6 +33,7 @@ DATA_TABLES: tuple[Table, ...] = (
     INPUTS,
     NEAR_COPY_INDEX,
     NEAR_COPIES,
+    SITE_LINES,
 )
 RECORD_TABLES: tuple[Table, ...] = (QUALITY_RESULTS, PIPELINE_RUNS)
 

@@ -114,6 +114,16 @@ ARTICLES = Table(
                 pa.float64(),
                 "Probability of language from the identifier (0-1); null when language is.",
             ),
+            _col(
+                "extraction_method",
+                pa.string(),
+                "How the text was found: trafilatura, trafilatura+fallback or textdump_model.",
+            ),
+            _col(
+                "extraction_quality",
+                pa.float64(),
+                "Extractor's confidence in the text, 0 to 1; low values deserve a look.",
+            ),
         ]
     ),
 )
@@ -325,6 +335,36 @@ INPUTS = Table(
     ),
 )
 
+SITE_LINES = Table(
+    name="site_lines",
+    grain="One row per site and paragraph hash: how many documents of the site printed it.",
+    key=("site", "line_hash"),
+    on_match="update",
+    schema=pa.schema(
+        [
+            _col(
+                "site",
+                pa.string(),
+                "Host of the page URL, or the site name it shows.",
+                nullable=False,
+            ),
+            _col(
+                "line_hash",
+                pa.string(),
+                "Hash of the paragraph's case-folded words (transforms.sitechrome.line_hash).",
+                nullable=False,
+            ),
+            _col(
+                "documents",
+                pa.int64(),
+                "Documents of the site that printed the paragraph, over all runs.",
+                nullable=False,
+            ),
+            _col("last_run_id", pa.string(), "Run that last counted it.", nullable=False),
+        ]
+    ),
+)
+
 PIPELINE_RUNS = Table(
     name="pipeline_runs",
     grain="One row per pipeline run.",
@@ -430,6 +470,7 @@ TABLES: tuple[Table, ...] = (
     SOURCES,
     QUARANTINE,
     INPUTS,
+    SITE_LINES,
     PIPELINE_RUNS,
     QUALITY_RESULTS,
 )

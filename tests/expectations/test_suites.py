@@ -47,6 +47,8 @@ def _article_row(article_id: str, **fields) -> dict:
         "extractor_version": "e",
         "normalizer_version": "n",
         "input_format": "text",
+        "extraction_method": "textdump_model",
+        "extraction_quality": 0.9,
     }
     return {**row, **fields}
 

@@ -41,6 +41,27 @@ def test_real_pages_keep_the_story_and_drop_the_chrome(texts, page_id, kept, dro
     assert dropped not in texts[page_id]
 
 
+TEST_PAGES = SAMPLES.parent / "tests" / "data" / "html"
+
+
+def test_a_page_trafilatura_finds_nothing_on_gets_the_fallback_text():
+    html = gzip.decompress((TEST_PAGES / "4111.html.gz").read_bytes()).decode()
+    parts = extract_html_parts(html)
+    text = "\n\n".join(parts.paragraphs)
+    assert parts.method == "trafilatura+fallback"
+    assert "Non-toxic clothing should be accessible to everyone" in text
+    assert "Kotn is a certified B-Corp that works directly with small farms" in text
+    assert "Create Account" not in text
+    assert "Shopping Guides" not in text
+
+
+@pytest.mark.parametrize("page_id", sorted({page_id for page_id, _, _ in PAGES}))
+def test_pages_trafilatura_reads_well_keep_its_text(page_id):
+    parts = extract_html_parts(_page(page_id))
+    assert parts.method == "trafilatura"
+    assert 0.5 <= parts.quality <= 1.0
+
+
 PROSE = (
     "The council voted on Tuesday to expand the program, which has been running in three "
     "districts since the spring and will now reach every school in the city by next year."
@@ -122,7 +143,7 @@ def test_line_features_have_one_vector_per_line_of_fixed_width():
 
 
 def test_cut_chrome_leaves_an_empty_text_empty():
-    assert cut_chrome([], lxml_html.fromstring("<div></div>")) == []
+    assert cut_chrome([], lxml_html.fromstring("<div></div>")) == ([], 0.0)
 
 
 def test_unparseable_input_gives_none():

@@ -301,3 +301,12 @@ def test_a_bare_name_beside_a_date_is_the_byline(header, byline) -> None:
     assert parts.byline == byline
     if byline:
         assert byline not in parts.site_lines
+
+
+def test_quality_is_the_models_certainty_on_the_body_span() -> None:
+    seeds = [_clean(stem) for stem, _ in SEED_TITLES]
+    assert all(0.5 <= parts.quality <= 1.0 for parts in seeds)
+    # A page of short link lines gives the model little to be sure of.
+    menu = "\n".join(f"Section {n}" for n in range(30))
+    assert clean_text_dump(menu).quality < min(parts.quality for parts in seeds)
+    assert clean_text_dump("").quality == 0.0
