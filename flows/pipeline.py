@@ -23,15 +23,14 @@ from expectations.suites import StageReport, Validator, merge_results
 from flows import progress
 from flows.settings import Settings
 from flows.sources import InputFile, discover
+from flows.work import Ingested, ReadLimits, ToRead, reader
 from flows.workers import StagePool
 from transforms import pipeline as stages
-from transforms.extract import EXTRACTOR_VERSION, extract_document
+from transforms.extract import EXTRACTOR_VERSION
 from transforms.extract import STAGE as EXTRACT
-from transforms.ingest import STAGE as INGEST
-from transforms.ingest import ingest_bytes
 from transforms.normalize import NORMALIZER_VERSION
 from transforms.normalize import STAGE as NORMALIZE
-from transforms.records import Article, RawDocument, Reject
+from transforms.records import Article, ExtractedDocument, Reject
 from warehouse import duck, lake, publish
 from warehouse.lock import WriterLock
 from warehouse.rows import article_rows, caption_rows, copy_rows, quarantine_rows
@@ -96,6 +95,10 @@ class RunSummary:
     expectations_failed: int = 0
     seconds: float = 0.0
     error: str | None = None
+    # Wall seconds of the run's steps in the flow process, and CPU seconds summed over the
+    # processes that read and extract ("ingest", "extract").
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    worker_seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -152,72 +155,82 @@ def _unchanged_on_disk(known: duck.LedgerEntry | None, f: InputFile) -> bool:
     )
 
 
-def _read(f: InputFile, settings: Settings) -> RawDocument | Reject:
-    """Read and decode one input, or say why not."""
-    if f.size_bytes > settings.max_input_bytes:
-        detail = f"{f.size_bytes} bytes is over the limit of {settings.max_input_bytes}"
-        return Reject(f.source_uri, INGEST, "too_large", detail, "", f.size_bytes)
-    try:
-        data = f.read_bytes()
-    except OSError as exc:
-        detail = f"{type(exc).__name__}: {exc}"
-        return Reject(f.source_uri, INGEST, "unreadable", detail, "", f.size_bytes)
-    return ingest_bytes(
-        f.source_uri,
-        data,
-        modified_at=f.modified_at,
-        max_input_bytes=settings.max_input_bytes,
-        max_decompressed_bytes=settings.max_decompressed_bytes,
-        max_html_elements=settings.max_html_elements,
-    )
-
-
-def ingest_files(
+def plan_batch(
     files: Sequence[InputFile], ledger: dict[str, duck.LedgerEntry], settings: Settings
-) -> tuple[list[RawDocument], list[Reject], Counter[str]]:
-    """Decode the inputs the ledger does not hold yet; counts new/changed/reprocessed/unchanged."""
-    raws, rejects, statuses = [], [], Counter()
+) -> tuple[list[ToRead], dict[str, str], Counter[str]]:
+    """The inputs to read, the status each counts as if it changed, and the unchanged count.
+
+    An input whose size and modification time match the ledger is skipped unread; the others
+    carry the ledger's hash so a worker can tell a touched but unchanged file.
+    """
+    items, status, statuses = [], {}, Counter()
     for f in files:
         known = ledger.get(f.source_uri)
         again = known is not None and wants_reprocess(known, f.source_uri, settings)
         if not again and _unchanged_on_disk(known, f):
             statuses["unchanged"] += 1
             continue
-        result = _read(f, settings)
-        if known and not again and result.input_hash == known.input_hash:
+        items.append(ToRead(f, known.input_hash if known and not again else None))
+        status[f.source_uri] = "reprocessed" if again else "changed" if known else "new"
+    return items, status, statuses
+
+
+def collect_ingested(
+    ingested: Sequence[Ingested],
+    failed: Sequence[Reject],
+    status: dict[str, str],
+    statuses: Counter[str],
+    validator: Validator,
+) -> tuple[list[ExtractedDocument], list[Reject], list[StageReport]]:
+    """Count, then validate the raw metadata and the extractions; (docs, rejects, reports)."""
+    summaries, docs_by_uri, rejects = [], {}, list(failed)
+    for r in failed:
+        statuses[status[r.source_uri]] += 1
+    for i in ingested:
+        if i.raw is None:
             statuses["unchanged"] += 1  # touched, not changed
             continue
-        statuses["reprocessed" if again else "changed" if known else "new"] += 1
-        (rejects if isinstance(result, Reject) else raws).append(result)
-    return raws, rejects, statuses
+        statuses[status[i.source_uri]] += 1
+        if isinstance(i.raw, Reject):
+            rejects.append(i.raw)
+        else:
+            summaries.append(i.raw)
+            docs_by_uri[i.source_uri] = i.doc
+    raw_report = validator.validate("raw", raw_frame(summaries))
+    summaries, failed_raw = _keep_valid(summaries, raw_report, "raw")
+    rejects += failed_raw
+    docs = []
+    for s in summaries:
+        doc = docs_by_uri[s.source_uri]
+        if isinstance(doc, Reject):
+            rejects.append(doc)
+        elif doc is not None:
+            docs.append(doc)
+    extracted_report = validator.validate("extracted", extracted_frame(docs))
+    docs, failed_extracted = _keep_valid(docs, extracted_report, "extracted")
+    return docs, rejects + failed_extracted, [raw_report, extracted_report]
 
 
-@task(name="ingest", cache_policy=NO_CACHE, **IO_RETRIES)
-def ingest_task(files: Sequence[InputFile], ledger: dict, settings: Settings, validator: Validator):
-    """Read and decode a batch of files and validate the raw documents."""
-    raws, rejects, statuses = ingest_files(files, ledger, settings)
-    report = validator.validate("raw", raw_frame(raws))
-    raws, failed = _keep_valid(raws, report, "raw")
-    return raws, rejects + failed, statuses, report
-
-
-@task(name="extract", cache_policy=NO_CACHE)
-def extract_task(raws, validator: Validator, pool: StagePool):
-    """Extract a batch on the worker processes and validate what came out."""
-    docs, rejects = pool.map(extract_document, raws, EXTRACT)
-    report = validator.validate("extracted", extracted_frame(docs))
-    docs, failed = _keep_valid(docs, report, "extracted")
-    return docs, rejects + failed, report
-
-
-@task(name="normalize", cache_policy=NO_CACHE)
-def normalize_task(docs, validator: Validator, pool: StagePool, now: datetime):
-    """Normalize a batch on the worker processes and validate the article rows."""
-    articles, rejects = pool.map(stages.normalizer(now), docs, NORMALIZE)
+def validate_articles(
+    articles: list[Article], validator: Validator
+) -> tuple[list[Article], list[Reject], StageReport]:
+    """Validate a batch's article rows; (kept, rejected, report)."""
     table = lake.to_arrow(ARTICLE_FRAME, article_rows(articles))
     report = validator.validate("articles", arrow_frame(table))
     articles, failed = _keep_valid(articles, report, "articles")
-    return articles, rejects + failed, report
+    return articles, failed, report
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_task(items: Sequence[ToRead], limits: ReadLimits, pool: StagePool):
+    """Read, decode and extract a batch on the worker processes."""
+    return pool.map(reader(limits), items, EXTRACT)
+
+
+@task(name="normalize", cache_policy=NO_CACHE)
+def normalize_task(docs, pool: StagePool, now: datetime):
+    """Normalize a batch on the worker processes."""
+    return pool.map(stages.normalizer(now), docs, NORMALIZE)
 
 
 def keep_quarantined_bytes(
@@ -311,6 +324,7 @@ def publish_task(
     clock: float,
 ) -> RunSummary:
     """Merge the run's Parquet into DuckDB in one transaction, re-validated before commit."""
+    started = time.perf_counter()
     lake_dir, run_id = settings.lake_dir, summary.run_id
     files = publish.run_files(lambda t: lake.staging_dir(lake_dir, run_id) / t.name)
     con = duck.connect(settings.warehouse)
@@ -342,6 +356,10 @@ def publish_task(
     _pause(settings, "promote")
     lake.promote(lake_dir, run_id)
     publish_artifacts(summary)
+    summary.stage_seconds["publish"] = time.perf_counter() - started
+    summary.stage_seconds["validate"] = validator.seconds
+    summary.stage_seconds = {k: round(v, 3) for k, v in summary.stage_seconds.items()}
+    summary.worker_seconds = {k: round(v, 3) for k, v in summary.worker_seconds.items()}
     return summary
 
 
@@ -467,7 +485,8 @@ def run_pipeline(settings: Settings) -> RunSummary:
         warehouse=str(settings.warehouse),
         lake=str(settings.lake_dir),
     )
-    files, summary.inputs_ignored = discover(settings.source)
+    with _timed(summary.stage_seconds, "discover"):
+        files, summary.inputs_ignored = discover(settings.source)
     summary.inputs_seen = len(files)
     with WriterLock(settings.warehouse, wait_seconds=settings.lock_wait_seconds):
         with contextlib.closing(duck.connect(settings.warehouse)) as con:
@@ -482,43 +501,104 @@ def run_pipeline(settings: Settings) -> RunSummary:
         return publish_task(summary, settings, validator, quote(reports), at, clock)
 
 
-def _process_batches(files, ledger, settings, validator, summary, reports, at) -> None:
+@contextlib.contextmanager
+def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+@dataclass(slots=True)
+class BatchPlan:
+    """A batch of inputs and what to do with it."""
+
+    part: int
+    files: Sequence[InputFile]
+    items: list[ToRead]  # the inputs to read (the others are unchanged)
+    status: dict[str, str]  # source_uri -> new/changed/reprocessed, if its content changed
+    statuses: Counter[str]
+
+
+@dataclass(slots=True)
+class Processed:
+    """A batch read, extracted (and validated so far) and normalized, before article checks."""
+
+    plan: BatchPlan
+    articles: list[Article]
+    rejects: list[Reject]
+    reports: list[StageReport]
+
+
+def _local_batches(plans, settings, validator, at, timings) -> Iterator[Processed]:
+    """Batches on this machine: each stage of a batch on the worker pool, one batch at a time."""
+    wall, worker = timings
+    limits = settings.read_limits
     with StagePool(settings.workers, settings.doc_timeout_seconds) as pool:
-        _run_batches(files, ledger, settings, validator, pool, summary, reports, at)
+        for plan in plans:
+            with _timed(wall, "extract"):
+                ingested, failed = extract_task(quote(plan.items), limits, pool)
+            _add_worker_seconds(worker, ingested)
+            docs, rejects, reports = collect_ingested(
+                ingested, failed, plan.status, plan.statuses, validator
+            )
+            with _timed(wall, "normalize"):
+                articles, rejected = normalize_task(quote(docs), pool, at)
+            yield Processed(plan, articles, rejects + rejected, reports)
 
 
-def _run_batches(files, ledger, settings, validator, pool, summary, reports, at) -> None:
+def _add_worker_seconds(worker: dict[str, float], ingested: Sequence[Ingested]) -> None:
+    for i in ingested:
+        for stage, seconds in i.seconds.items():
+            worker[stage] = worker.get(stage, 0.0) + seconds
+
+
+def _plans(files, ledger, settings, statuses: Counter[str]) -> Iterator[BatchPlan]:
+    """Batches with something to read; batches of unchanged inputs are only counted."""
+    for part, batch in enumerate(chunks(files, settings.batch_size)):
+        items, status, batch_statuses = plan_batch(batch, ledger, settings)
+        if items:
+            yield BatchPlan(part, batch, items, status, batch_statuses)
+        else:
+            statuses.update(batch_statuses)
+            progress.report(statuses.total(), len(files))
+
+
+def _process_batches(files, ledger, settings, validator, summary, reports, at) -> None:
     run_article_ids: set[str] = set()
     reasons: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
-    for part, batch in enumerate(chunks(files, settings.batch_size)):
-        raws, rejects, batch_statuses, r1 = ingest_task(
-            quote(batch), quote(ledger), settings, validator
-        )
-        docs, rejected, r2 = extract_task(quote(raws), validator, pool)
-        rejects += rejected
-        articles, rejected, r3 = normalize_task(quote(docs), validator, pool, at)
-        rejects += rejected
-        with contextlib.closing(duck.connect(settings.warehouse)) as con:
-            held = duck.articles_held_elsewhere(
-                con, [(a.article_id, a.source_uri) for a in articles]
-            )
-        firsts, copies = stages.split_duplicates(articles, run_article_ids | held)
+    timings = summary.stage_seconds, summary.worker_seconds
+    plans = _plans(files, ledger, settings, statuses)
+    for processed in _local_batches(plans, settings, validator, at, timings):
+        plan = processed.plan
+        articles, failed, report = validate_articles(processed.articles, validator)
+        rejects = processed.rejects + failed
+        with _timed(summary.stage_seconds, "dedup"):
+            held = set()
+            if articles:
+                with contextlib.closing(duck.connect(settings.warehouse)) as con:
+                    held = duck.articles_held_elsewhere(
+                        con, [(a.article_id, a.source_uri) for a in articles]
+                    )
+            firsts, copies = stages.split_duplicates(articles, run_article_ids | held)
         run_article_ids.update(a.article_id for a in firsts)
-        result = BatchResult(firsts, copies, rejects, batch_statuses, [r1, r2, r3])
-        by_uri = {f.source_uri: f for f in batch}
+        result = BatchResult(firsts, copies, rejects, plan.statuses, [*processed.reports, report])
+        by_uri = {f.source_uri: f for f in plan.files}
         inputs = input_rows(result, by_uri, summary.run_id)
-        stage_task(
-            quote(result),
-            quote(inputs),
-            quote(by_uri),
-            settings=settings,
-            run_id=summary.run_id,
-            at=at,
-            part=part,
-        )
-        statuses.update(batch_statuses)
-        progress.report(min((part + 1) * settings.batch_size, len(files)), len(files))
+        with _timed(summary.stage_seconds, "stage"):
+            stage_task(
+                quote(result),
+                quote(inputs),
+                quote(by_uri),
+                settings=settings,
+                run_id=summary.run_id,
+                at=at,
+                part=plan.part,
+            )
+        statuses.update(plan.statuses)
+        progress.report(statuses.total(), len(files))
         summary.duplicates += len(copies)
         summary.quarantined += len(rejects)
         reasons.update(f"{r.stage}/{r.reason}" for r in rejects)

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from expectations.suites import Thresholds
+from flows.work import ReadLimits
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = REPO_ROOT / "samples"
@@ -49,6 +50,15 @@ class Settings:
     lock_wait_seconds: float = 0.0
     # Crash tests: stop before this publish step ("commit" or "promote") until killed.
     pause_before: str | None = field(default_factory=lambda: os.environ.get("NEWSETL_PAUSE_BEFORE"))
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        return ReadLimits(
+            self.max_input_bytes,
+            self.max_decompressed_bytes,
+            self.max_html_elements,
+            self.thresholds.max_text_chars,
+        )
 
     @property
     def lake_dir(self) -> Path:
