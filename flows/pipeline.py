@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -23,7 +23,7 @@ from expectations.suites import StageReport, Validator, merge_results
 from flows import progress
 from flows.settings import Settings
 from flows.sources import InputFile, discover
-from flows.work import Ingested, ReadLimits, ToRead, reader
+from flows.work import BatchWork, Ingested, ReadLimits, ToRead, process_batch, reader
 from flows.workers import StagePool
 from transforms import pipeline as stages
 from transforms.extract import EXTRACTOR_VERSION
@@ -438,6 +438,8 @@ def newsetl_flow(
     wait_seconds: float = 0.0,
     workers: int | None = None,
     doc_timeout_seconds: float | None = None,
+    runner: str = "local",
+    dask_address: str | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline over a source into a DuckDB warehouse; returns the run summary."""
     base = Settings(
@@ -449,6 +451,8 @@ def newsetl_flow(
         reprocess_since=_day_start(reprocess_since),
         reprocess_only=reprocess_only,
         lock_wait_seconds=wait_seconds,
+        runner=runner,
+        dask_address=dask_address,
     )
     settings = replace(
         base,
@@ -548,6 +552,55 @@ def _local_batches(plans, settings, validator, at, timings) -> Iterator[Processe
             yield Processed(plan, articles, rejects + rejected, reports)
 
 
+@task(name="process_batch", cache_policy=NO_CACHE)
+def process_batch_task(items: Sequence[ToRead], limits: ReadLimits, now: datetime) -> BatchWork:
+    """Read, extract and normalize a batch in one process of the cluster."""
+    return process_batch(items, limits, now)
+
+
+def _dask_batches(plans, settings, validator, at, timings) -> Iterator[Processed]:
+    """Batches on a Dask cluster, several in flight; consumed in order, validated here."""
+    from prefect_dask import DaskTaskRunner
+
+    wall, worker = timings
+    if settings.dask_address:
+        runner = DaskTaskRunner(address=settings.dask_address)
+    else:
+        runner = DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": max(settings.workers, 1),
+                "threads_per_worker": 1,
+                "processes": True,
+            }
+        )
+    with runner:
+        in_flight = 2 * max(sum(runner.client.nthreads().values()), 1)
+        pending: deque = deque()
+
+        def finish() -> Processed:
+            plan, future = pending.popleft()
+            with _timed(wall, "extract"):
+                work: BatchWork = future.result()
+            _add_worker_seconds(worker, work.ingested)
+            worker["normalize"] = worker.get("normalize", 0.0) + work.normalize_seconds
+            docs, rejects, reports = collect_ingested(
+                work.ingested, work.failed, plan.status, plan.statuses, validator
+            )
+            # Only what passed the extracted suite goes on, as on a local run.
+            kept = {d.source_uri for d in docs}
+            articles = [a for a in work.articles if a.source_uri in kept]
+            rejects += [r for r in work.normalize_rejects if r.source_uri in kept]
+            return Processed(plan, articles, rejects, reports)
+
+        for plan in plans:
+            parameters = {"items": plan.items, "limits": settings.read_limits, "now": at}
+            pending.append((plan, runner.submit(process_batch_task, parameters)))
+            if len(pending) >= in_flight:
+                yield finish()
+        while pending:
+            yield finish()
+
+
 def _add_worker_seconds(worker: dict[str, float], ingested: Sequence[Ingested]) -> None:
     for i in ingested:
         for stage, seconds in i.seconds.items():
@@ -570,8 +623,9 @@ def _process_batches(files, ledger, settings, validator, summary, reports, at) -
     reasons: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     timings = summary.stage_seconds, summary.worker_seconds
+    produce = _dask_batches if settings.runner == "dask" else _local_batches
     plans = _plans(files, ledger, settings, statuses)
-    for processed in _local_batches(plans, settings, validator, at, timings):
+    for processed in produce(plans, settings, validator, at, timings):
         plan = processed.plan
         articles, failed, report = validate_articles(processed.articles, validator)
         rejects = processed.rejects + failed

@@ -8,8 +8,9 @@ travel, so the flow's memory does not grow with page size or batch size.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 
 from flows.sources import InputFile
@@ -17,8 +18,9 @@ from transforms.extract import STAGE as EXTRACT
 from transforms.extract import extract_document
 from transforms.ingest import STAGE as INGEST
 from transforms.ingest import ingest_bytes
-from transforms.pipeline import guarded
-from transforms.records import ExtractedDocument, RawDocument, RawSummary, Reject
+from transforms.normalize import STAGE as NORMALIZE
+from transforms.pipeline import guarded, normalizer, run_stage
+from transforms.records import Article, ExtractedDocument, RawDocument, RawSummary, Reject
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,3 +108,23 @@ def read_and_extract(item: ToRead, limits: ReadLimits) -> Ingested:
 def reader(limits: ReadLimits) -> Callable[[ToRead], Ingested]:
     """read_and_extract bound to the run's limits, picklable for worker processes."""
     return partial(read_and_extract, limits=limits)
+
+
+@dataclass(slots=True)
+class BatchWork:
+    """A batch read, extracted and normalized in one process (for cluster task runners)."""
+
+    ingested: list[Ingested]
+    failed: list[Reject]  # inputs whose reading or extraction raised
+    articles: list[Article]
+    normalize_rejects: list[Reject]
+    normalize_seconds: float
+
+
+def process_batch(items: Sequence[ToRead], limits: ReadLimits, now: datetime) -> BatchWork:
+    """Read, extract and normalize a batch in this process; validation is left to the flow."""
+    ingested, failed = run_stage(items, reader(limits), EXTRACT)
+    docs = [i.doc for i in ingested if isinstance(i.doc, ExtractedDocument)]
+    started = time.perf_counter()
+    articles, rejects = run_stage(docs, normalizer(now), NORMALIZE)
+    return BatchWork(ingested, failed, articles, rejects, time.perf_counter() - started)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 
 import pytest
 
 from flows.sources import discover
-from flows.work import ReadLimits, ToRead, read_and_extract
+from flows.work import Ingested, ReadLimits, ToRead, process_batch, read_and_extract
 from tests.conftest import SAMPLES
 from transforms.records import ExtractedDocument, RawSummary, Reject
 
@@ -59,3 +60,12 @@ def test_a_text_over_the_raw_limit_is_not_extracted(seed):
     got = read_and_extract(ToRead(seed), ReadLimits(1_000_000, 5_000_000, 100_000, 100))
     assert isinstance(got.raw, RawSummary) and got.raw.text_chars > 100
     assert got.doc is None  # the raw suite quarantines it as text_too_long
+
+
+def test_a_batch_runs_every_stage_in_one_process():
+    files, _ = discover(str(SAMPLES))
+    work = process_batch([ToRead(f) for f in files], LIMITS, datetime.now(UTC))
+    assert all(isinstance(i, Ingested) for i in work.ingested)
+    assert work.failed == []
+    assert len(work.articles) == len(files)
+    assert {a.source_uri for a in work.articles} == {f.source_uri for f in files}
