@@ -493,15 +493,17 @@ def run_pipeline(settings: Settings) -> RunSummary:
         files, summary.inputs_ignored = discover(settings.source)
     summary.inputs_seen = len(files)
     with WriterLock(settings.warehouse, wait_seconds=settings.lock_wait_seconds):
+        validator = Validator(settings.thresholds, at)
+        reports: list[StageReport] = []
+        # One connection for the run's lookups (opening one costs more than a batch's query);
+        # closed before the publish opens its own.
         with contextlib.closing(duck.connect(settings.warehouse)) as con:
             publish.recover_staging(con, settings.lake_dir)
             ledger = duck.read_ledger(con)
-        validator = Validator(settings.thresholds, at)
-        reports: list[StageReport] = []
-        try:
-            _process_batches(files, ledger, settings, validator, summary, reports, at)
-        except Exception as exc:
-            summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
+            try:
+                _process_batches(files, ledger, settings, validator, summary, reports, at, con)
+            except Exception as exc:
+                summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
         return publish_task(summary, settings, validator, quote(reports), at, clock)
 
 
@@ -618,7 +620,7 @@ def _plans(files, ledger, settings, statuses: Counter[str]) -> Iterator[BatchPla
             progress.report(statuses.total(), len(files))
 
 
-def _process_batches(files, ledger, settings, validator, summary, reports, at) -> None:
+def _process_batches(files, ledger, settings, validator, summary, reports, at, con) -> None:
     run_article_ids: set[str] = set()
     reasons: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
@@ -632,10 +634,9 @@ def _process_batches(files, ledger, settings, validator, summary, reports, at) -
         with _timed(summary.stage_seconds, "dedup"):
             held = set()
             if articles:
-                with contextlib.closing(duck.connect(settings.warehouse)) as con:
-                    held = duck.articles_held_elsewhere(
-                        con, [(a.article_id, a.source_uri) for a in articles]
-                    )
+                held = duck.articles_held_elsewhere(
+                    con, [(a.article_id, a.source_uri) for a in articles]
+                )
             firsts, copies = stages.split_duplicates(articles, run_article_ids | held)
         run_article_ids.update(a.article_id for a in firsts)
         result = BatchResult(firsts, copies, rejects, plan.statuses, [*processed.reports, report])
