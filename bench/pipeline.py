@@ -75,19 +75,20 @@ def generate(folder: Path, docs: int, html_share: float) -> dict[str, int]:
     return counts
 
 
-def bare_trafilatura(paths: list[str]) -> float:
-    """Pages per second of trafilatura.extract(with_metadata=True) on one core."""
+def bare_trafilatura(paths: list[str]) -> tuple[float, float]:
+    """trafilatura.extract(with_metadata=True) on one core: (pages/s, CPU seconds a page)."""
     import trafilatura
 
     pages = [Path(p).read_text(encoding="utf-8") for p in paths]
     trafilatura.extract(pages[0], with_metadata=True)  # imports and caches warm
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for page in pages:
         trafilatura.extract(page, with_metadata=True)
-    return len(pages) / (time.perf_counter() - started)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return len(pages) / wall, cpu / len(pages)
 
 
-def _bare_in_child(paths: list[str]) -> float:
+def _bare_in_child(paths: list[str]) -> tuple[float, float]:
     """bare_trafilatura in a fresh process, so its memory does not count as the flow's."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context) as pool:
@@ -95,26 +96,48 @@ def _bare_in_child(paths: list[str]) -> float:
 
 
 class RssWatch:
-    """Peak RSS of the worker processes (every descendant), sampled every 0.2 s."""
+    """Peak RSS and CPU seconds of the worker processes, sampled every 0.2 s.
+
+    Prefect's temporary server is a child process too; its CPU is counted apart.
+    """
 
     def __init__(self) -> None:
         import psutil
 
         self._me = psutil.Process()
         self.workers_peak_mb = 0.0
+        self._cpu: dict[int, tuple[bool, float]] = {}  # pid -> (is the Prefect server, seconds)
+        self._start: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
+    def _sample(self) -> None:
+        for child in self._me.children(recursive=True):
+            try:
+                server = "prefect.server" in " ".join(child.cmdline())
+                rss = child.memory_info().rss / 2**20
+                times = child.cpu_times()
+            except Exception:
+                continue
+            if not server:
+                self.workers_peak_mb = max(self.workers_peak_mb, rss)
+            self._cpu[child.pid] = (server, times.user + times.system)
+
     def _watch(self) -> None:
         while not self._stop.wait(0.2):
-            for child in self._me.children(recursive=True):
-                try:
-                    rss = child.memory_info().rss / 2**20
-                except Exception:
-                    continue
-                self.workers_peak_mb = max(self.workers_peak_mb, rss)
+            self._sample()
+
+    def cpu_seconds(self, server: bool) -> float:
+        return sum(
+            seconds - self._start.get(pid, 0.0)
+            for pid, (is_server, seconds) in self._cpu.items()
+            if is_server == server
+        )
 
     def __enter__(self) -> RssWatch:
+        self._sample()  # processes already running: count only what they do from now on
+        self._start = {pid: seconds for pid, (_, seconds) in self._cpu.items()}
+        self.workers_peak_mb = 0.0
         self._thread.start()
         return self
 
@@ -144,7 +167,7 @@ def query_seconds(warehouse: Path) -> list[dict]:
 
 
 def stage_rates(docs: int, summary: dict, workers: int) -> dict[str, float | None]:
-    """Docs per second of each stage: worker-side stages scaled to the run's worker count."""
+    """Docs per second of each stage: worker stages from their CPU seconds over all workers."""
     wall, cpu = summary["stage_seconds"], summary["worker_seconds"]
 
     def rate(seconds: float | None) -> float | None:
@@ -195,13 +218,15 @@ def main(argv: list[str] | None = None) -> int:
     from flows.pipeline import newsetl_flow
 
     corpus, warehouse = args.out / "corpus", args.out / "bench.duckdb"
-    counts = generate(corpus, args.docs, HTML_SHARE[args.kind])
+    # In a child process, so the templates held while writing do not count as the flow's.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        counts = pool.submit(generate, corpus, args.docs, HTML_SHARE[args.kind]).result()
     for stale in args.out.glob("bench*"):
         shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     workers = args.workers if args.workers is not None else os.cpu_count() or 1
 
     html_pages = sorted(str(p) for p in corpus.rglob("*.html"))[: args.bare_pages]
-    bare = _bare_in_child(html_pages) if html_pages else None
+    bare, bare_cpu = _bare_in_child(html_pages) if html_pages else (None, None)
 
     newsetl_flow(source=str(REPO / "samples"), warehouse=str(args.out / "bench-warmup.duckdb"))
     profiler = None
@@ -210,8 +235,15 @@ def main(argv: list[str] | None = None) -> int:
 
         profiler = Profiler(interval=0.005)
         profiler.start()
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     with RssWatch() as watch:
         full, full_wall = _run(newsetl_flow, corpus, warehouse, args)
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    flow_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (
+        cpu_before.ru_utime + cpu_before.ru_stime
+    )
+    workers_cpu, server_cpu = watch.cpu_seconds(server=False), watch.cpu_seconds(server=True)
+    cpu_per_doc = (flow_cpu + workers_cpu + server_cpu) / args.docs
     if profiler is not None:
         profiler.stop()
         (args.out / "profile.html").write_text(profiler.output_html())
@@ -231,6 +263,17 @@ def main(argv: list[str] | None = None) -> int:
         "bare_trafilatura_docs_per_s": round(bare, 1) if bare else None,
         "end_to_end_docs_per_s": round(end_to_end, 1),
         "ratio_to_bare_trafilatura": round(end_to_end / bare, 2) if bare else None,
+        # Shared machines make wall-clock ratios noisy; CPU seconds are not. This is the
+        # ratio the run would reach with `workers` idle cores.
+        "cpu_ms_per_doc": {
+            "bare_trafilatura": round(bare_cpu * 1000, 1) if bare_cpu else None,
+            "newsetl_flow_process": round(flow_cpu / args.docs * 1000, 1),
+            "newsetl_workers": round(workers_cpu / args.docs * 1000, 1),
+            "prefect_server": round(server_cpu / args.docs * 1000, 1),
+        },
+        "cpu_ratio_to_bare_trafilatura": round(workers * bare_cpu / cpu_per_doc, 2)
+        if bare_cpu
+        else None,
         "stage_docs_per_s": stage_rates(args.docs, full, workers),
         "full": {
             "status": full["status"],

@@ -64,7 +64,8 @@ class Ingested:
     source_uri: str
     raw: RawSummary | Reject | None
     doc: ExtractedDocument | Reject | None = None
-    seconds: dict[str, float] = field(default_factory=dict)  # "ingest"/"extract" -> seconds
+    # CPU seconds of "ingest" and "extract" in the process that did them.
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def read_input(f: InputFile, limits: ReadLimits) -> RawDocument | Reject:
@@ -89,9 +90,9 @@ def read_input(f: InputFile, limits: ReadLimits) -> RawDocument | Reject:
 
 def read_and_extract(item: ToRead, limits: ReadLimits) -> Ingested:
     """Read, decode and extract one input; returns metadata and the extraction, not the text."""
-    started = time.perf_counter()
+    started = time.process_time()
     raw = read_input(item.file, limits)
-    read_at = time.perf_counter()
+    read_at = time.process_time()
     seconds = {"ingest": read_at - started}
     if item.known_hash is not None and raw.input_hash == item.known_hash:
         return Ingested(item.source_uri, None, None, seconds)  # touched, not changed
@@ -101,7 +102,7 @@ def read_and_extract(item: ToRead, limits: ReadLimits) -> Ingested:
     if summary.text_chars > limits.max_text_chars:
         return Ingested(item.source_uri, summary, None, seconds)
     doc = guarded(extract_document, raw, EXTRACT)
-    seconds["extract"] = time.perf_counter() - read_at
+    seconds["extract"] = time.process_time() - read_at
     return Ingested(item.source_uri, summary, doc, seconds)
 
 
@@ -118,13 +119,13 @@ class BatchWork:
     failed: list[Reject]  # inputs whose reading or extraction raised
     articles: list[Article]
     normalize_rejects: list[Reject]
-    normalize_seconds: float
+    normalize_seconds: float  # CPU seconds
 
 
 def process_batch(items: Sequence[ToRead], limits: ReadLimits, now: datetime) -> BatchWork:
     """Read, extract and normalize a batch in this process; validation is left to the flow."""
     ingested, failed = run_stage(items, reader(limits), EXTRACT)
     docs = [i.doc for i in ingested if isinstance(i.doc, ExtractedDocument)]
-    started = time.perf_counter()
+    started = time.process_time()
     articles, rejects = run_stage(docs, normalizer(now), NORMALIZE)
-    return BatchWork(ingested, failed, articles, rejects, time.perf_counter() - started)
+    return BatchWork(ingested, failed, articles, rejects, time.process_time() - started)
