@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import secrets
 import time
 from collections import Counter, deque
@@ -565,6 +566,10 @@ def _dask_batches(plans, settings, validator, at, timings) -> Iterator[Processed
     from prefect_dask import DaskTaskRunner
 
     wall, worker = timings
+    plans = iter(plans)
+    first = next(plans, None)
+    if first is None:
+        return  # nothing to read: no cluster to start or connect to
     if settings.dask_address:
         runner = DaskTaskRunner(address=settings.dask_address)
     else:
@@ -594,7 +599,7 @@ def _dask_batches(plans, settings, validator, at, timings) -> Iterator[Processed
             rejects += [r for r in work.normalize_rejects if r.source_uri in kept]
             return Processed(plan, articles, rejects, reports)
 
-        for plan in plans:
+        for plan in itertools.chain([first], plans):
             parameters = {"items": plan.items, "limits": settings.read_limits, "now": at}
             pending.append((plan, runner.submit(process_batch_task, parameters)))
             if len(pending) >= in_flight:

@@ -53,3 +53,13 @@ def test_the_dask_runner_loads_what_the_local_runner_loads(prefect_server, tmp_p
     assert (remote["articles_loaded"], remote["duplicates"], remote["quarantined"]) == (11, 1, 1)
     assert articles(tmp_path / "dask.duckdb") == articles(tmp_path / "local.duckdb")
     assert remote["worker_seconds"]["extract"] > 0
+
+
+def test_an_unchanged_rerun_on_the_dask_runner_starts_no_cluster(prefect_server, tmp_path):
+    warehouse = str(tmp_path / "w.duckdb")
+    newsetl_flow(source=str(SAMPLES), warehouse=warehouse)
+    # No scheduler listens at this address: connecting would fail the run.
+    again = newsetl_flow(
+        source=str(SAMPLES), warehouse=warehouse, runner="dask", dask_address="tcp://127.0.0.1:9"
+    )
+    assert (again["status"], again["inputs_unchanged"]) == ("no_op", 11)
