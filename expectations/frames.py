@@ -7,13 +7,13 @@ from collections.abc import Sequence
 import pandas as pd
 import pyarrow as pa
 
-from transforms.records import ExtractedDocument, RawDocument
+from transforms.records import ExtractedDocument, RawSummary
 from warehouse.lake import to_arrow
 from warehouse.schema import EXTRACTED_FRAME, RAW_FRAME
 
 
-def raw_frame(raws: Sequence[RawDocument]) -> pd.DataFrame:
-    """One row per decoded input."""
+def raw_frame(raws: Sequence[RawSummary]) -> pd.DataFrame:
+    """One row per decoded input (its metadata; the text itself stays with the worker)."""
     rows = [
         {
             "source_uri": r.source_uri,
@@ -21,7 +21,7 @@ def raw_frame(raws: Sequence[RawDocument]) -> pd.DataFrame:
             "size_bytes": r.size_bytes,
             "input_format": r.input_format,
             "encoding": r.encoding,
-            "text_chars": len(r.text),
+            "text_chars": r.text_chars,
         }
         for r in raws
     ]

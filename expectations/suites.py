@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -140,6 +141,7 @@ class Validator:
         logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
 
         self._gx = gx
+        self.seconds = 0.0  # spent validating, for the run's timings
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = {"globally": False}
         source = self.context.data_sources.add_pandas("newsetl")
@@ -157,6 +159,13 @@ class Validator:
 
     def validate(self, stage: str, frame: pd.DataFrame, key: str = "source_uri") -> StageReport:
         """Validate one batch; rows failing record rules are returned keyed by `key`."""
+        started = time.perf_counter()
+        try:
+            return self._validate(stage, frame, key)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def _validate(self, stage: str, frame: pd.DataFrame, key: str) -> StageReport:
         report = StageReport(stage)
         if frame.empty:
             return report

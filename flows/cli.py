@@ -111,6 +111,21 @@ def _parser() -> argparse.ArgumentParser:
         help="processes for extraction and normalization (default: all cores)",
     )
     run.add_argument(
+        "--runner",
+        choices=("local", "dask"),
+        default="local",
+        help="where batches are extracted and normalized: this machine's worker processes "
+        "(default), or a Dask cluster (one task per batch; staging and the DuckDB merge stay "
+        "in this process)",
+    )
+    run.add_argument(
+        "--dask-address",
+        default=None,
+        metavar="ADDRESS",
+        help="with --runner dask: the scheduler of an existing cluster (tcp://host:8786); "
+        "default: a temporary local cluster of --workers processes",
+    )
+    run.add_argument(
         "--doc-timeout",
         type=float,
         default=None,
@@ -337,6 +352,8 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     if (args.since or args.only) and not args.reprocess:
         return _fail("--since and --only go with --reprocess")
+    if args.dask_address and args.runner != "dask":
+        return _fail("--dask-address goes with --runner dask")
     try:
         Scheme(
             threshold=args.near_copy_threshold or DEFAULT_THRESHOLD,
@@ -382,6 +399,8 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
                 near_copy_threshold=args.near_copy_threshold,
                 shingle_size=args.shingle_size,
                 min_site_docs=args.min_site_docs,
+                runner=args.runner,
+                dask_address=args.dask_address,
             )
     except RunFailed as exc:
         summary = exc.summary

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import secrets
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -23,15 +24,15 @@ from expectations.suites import StageReport, Validator, merge_results
 from flows import progress
 from flows.settings import Settings
 from flows.sources import InputFile, discover
+from flows.work import BatchWork, Ingested, ReadLimits, ToRead, process_batch, reader
 from flows.workers import StagePool
 from transforms import pipeline as stages
-from transforms.extract import EXTRACTOR_VERSION, extract_document
+from transforms.extract import EXTRACTOR_VERSION
 from transforms.extract import STAGE as EXTRACT
-from transforms.ingest import STAGE as INGEST
-from transforms.ingest import ingest_bytes
+from transforms.nearcopy import Scheme
 from transforms.normalize import NORMALIZER_VERSION
 from transforms.normalize import STAGE as NORMALIZE
-from transforms.records import Article, RawDocument, Reject
+from transforms.records import Article, ExtractedDocument, Reject
 from transforms.sitechrome import drop_site_chrome
 from warehouse import duck, lake, nearcopies, publish
 from warehouse.lock import WriterLock
@@ -108,6 +109,10 @@ class RunSummary:
     expectations_failed: int = 0
     seconds: float = 0.0
     error: str | None = None
+    # Wall seconds of the run's steps in the flow process, and CPU seconds summed over the
+    # processes that read and extract ("ingest", "extract").
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    worker_seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -164,76 +169,102 @@ def _unchanged_on_disk(known: duck.LedgerEntry | None, f: InputFile) -> bool:
     )
 
 
-def _read(f: InputFile, settings: Settings) -> RawDocument | Reject:
-    """Read and decode one input, or say why not."""
-    if f.size_bytes > settings.max_input_bytes:
-        detail = f"{f.size_bytes} bytes is over the limit of {settings.max_input_bytes}"
-        return Reject(f.source_uri, INGEST, "too_large", detail, "", f.size_bytes)
-    try:
-        data = f.read_bytes()
-    except OSError as exc:
-        detail = f"{type(exc).__name__}: {exc}"
-        return Reject(f.source_uri, INGEST, "unreadable", detail, "", f.size_bytes)
-    return ingest_bytes(
-        f.source_uri,
-        data,
-        modified_at=f.modified_at,
-        max_input_bytes=settings.max_input_bytes,
-        max_decompressed_bytes=settings.max_decompressed_bytes,
-        max_html_elements=settings.max_html_elements,
-    )
-
-
-def ingest_files(
+def plan_batch(
     files: Sequence[InputFile], ledger: dict[str, duck.LedgerEntry], settings: Settings
-) -> tuple[list[RawDocument], list[Reject], Counter[str]]:
-    """Decode the inputs the ledger does not hold yet; counts new/changed/reprocessed/unchanged."""
-    raws, rejects, statuses = [], [], Counter()
+) -> tuple[list[ToRead], dict[str, str], Counter[str]]:
+    """The inputs to read, the status each counts as if it changed, and the unchanged count.
+
+    An input whose size and modification time match the ledger is skipped unread; the others
+    carry the ledger's hash so a worker can tell a touched but unchanged file.
+    """
+    items, status, statuses = [], {}, Counter()
     for f in files:
         known = ledger.get(f.source_uri)
         again = known is not None and wants_reprocess(known, f.source_uri, settings)
         if not again and _unchanged_on_disk(known, f):
             statuses["unchanged"] += 1
             continue
-        result = _read(f, settings)
-        if known and not again and result.input_hash == known.input_hash:
+        items.append(ToRead(f, known.input_hash if known and not again else None))
+        status[f.source_uri] = "reprocessed" if again else "changed" if known else "new"
+    return items, status, statuses
+
+
+def collect_ingested(
+    ingested: Sequence[Ingested],
+    failed: Sequence[Reject],
+    status: dict[str, str],
+    statuses: Counter[str],
+    validator: Validator,
+    site_chrome: SiteChrome | None = None,
+) -> tuple[list[ExtractedDocument], list[Reject], list[StageReport]]:
+    """Count, drop the sites' common paragraphs (given site_chrome), then validate the raw
+    metadata and the extractions; (docs, rejects, reports)."""
+    summaries, docs_by_uri, rejects = [], {}, list(failed)
+    for r in failed:
+        statuses[status[r.source_uri]] += 1
+    for i in ingested:
+        if i.raw is None:
             statuses["unchanged"] += 1  # touched, not changed
             continue
-        statuses["reprocessed" if again else "changed" if known else "new"] += 1
-        (rejects if isinstance(result, Reject) else raws).append(result)
-    return raws, rejects, statuses
+        statuses[status[i.source_uri]] += 1
+        if isinstance(i.raw, Reject):
+            rejects.append(i.raw)
+        else:
+            summaries.append(i.raw)
+            docs_by_uri[i.source_uri] = i.doc
+    raw_report = validator.validate("raw", raw_frame(summaries))
+    summaries, failed_raw = _keep_valid(summaries, raw_report, "raw")
+    rejects += failed_raw
+    docs = []
+    for s in summaries:
+        doc = docs_by_uri[s.source_uri]
+        if isinstance(doc, Reject):
+            rejects.append(doc)
+        elif doc is not None:
+            docs.append(doc)
+    if site_chrome is not None:
+        docs = site_chrome.drop(docs)
+    extracted_report = validator.validate("extracted", extracted_frame(docs))
+    docs, failed_extracted = _keep_valid(docs, extracted_report, "extracted")
+    return docs, rejects + failed_extracted, [raw_report, extracted_report]
 
 
-@task(name="ingest", cache_policy=NO_CACHE, **IO_RETRIES)
-def ingest_task(files: Sequence[InputFile], ledger: dict, settings: Settings, validator: Validator):
-    """Read and decode a batch of files and validate the raw documents."""
-    raws, rejects, statuses = ingest_files(files, ledger, settings)
-    report = validator.validate("raw", raw_frame(raws))
-    raws, failed = _keep_valid(raws, report, "raw")
-    return raws, rejects + failed, statuses, report
+@dataclass(slots=True)
+class SiteChrome:
+    """Per-site paragraph counts, from the warehouse and this run's batches so far."""
+
+    known: dict[tuple[str, str], int]
+    min_site_docs: int
+    counted: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def drop(self, docs: list[ExtractedDocument]) -> list[ExtractedDocument]:
+        """Docs without paragraphs their site prints in min_site_docs documents or more."""
+        docs, counts = drop_site_chrome(docs, self.known, self.min_site_docs)
+        self.known.update(counts)
+        self.counted.update(counts)
+        return docs
 
 
-@task(name="extract", cache_policy=NO_CACHE)
-def extract_task(raws, validator: Validator, pool: StagePool, site_lines: dict, min_site_docs: int):
-    """Extract a batch on the worker processes, drop its sites' common paragraphs, validate.
-
-    Also returns the batch's (site, line_hash) document counts, totalled with site_lines.
-    """
-    docs, rejects = pool.map(extract_document, raws, EXTRACT)
-    docs, counts = drop_site_chrome(docs, site_lines, min_site_docs)
-    report = validator.validate("extracted", extracted_frame(docs))
-    docs, failed = _keep_valid(docs, report, "extracted")
-    return docs, rejects + failed, report, counts
-
-
-@task(name="normalize", cache_policy=NO_CACHE)
-def normalize_task(docs, validator: Validator, pool: StagePool, now: datetime, settings: Settings):
-    """Normalize and index a batch on the worker processes and validate the article rows."""
-    articles, rejects = pool.map(stages.normalizer(now, settings.near_copies), docs, NORMALIZE)
+def validate_articles(
+    articles: list[Article], validator: Validator
+) -> tuple[list[Article], list[Reject], StageReport]:
+    """Validate a batch's article rows; (kept, rejected, report)."""
     table = lake.to_arrow(ARTICLE_FRAME, article_rows(articles))
     report = validator.validate("articles", arrow_frame(table))
     articles, failed = _keep_valid(articles, report, "articles")
-    return articles, rejects + failed, report
+    return articles, failed, report
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_task(items: Sequence[ToRead], limits: ReadLimits, pool: StagePool):
+    """Read, decode and extract a batch on the worker processes."""
+    return pool.map(reader(limits), items, EXTRACT)
+
+
+@task(name="normalize", cache_policy=NO_CACHE)
+def normalize_task(docs, pool: StagePool, now: datetime, scheme):
+    """Normalize and index (for near copies) a batch on the worker processes."""
+    return pool.map(stages.normalizer(now, scheme), docs, NORMALIZE)
 
 
 def keep_quarantined_bytes(
@@ -286,6 +317,16 @@ def stage_site_lines_task(counts: dict, settings: Settings, run_id: str) -> None
     lake.write_part(settings.lake_dir, run_id, SITE_LINES, table, 0)
 
 
+@task(name="link", cache_policy=NO_CACHE)
+def link_task(settings: Settings, run_id: str, at: datetime, con) -> int:
+    """Link the run's staged articles to their near copies; returns how many are copies."""
+    staged = publish.run_files(lambda t: lake.staging_dir(settings.lake_dir, run_id) / t.name)
+    rows, new_copies = nearcopies.link_near_copies(con, staged, settings.near_copies, run_id, at)
+    table = lake.to_arrow(NEAR_COPIES.schema, rows)
+    lake.write_part(settings.lake_dir, run_id, NEAR_COPIES, table, 0)
+    return new_copies
+
+
 def input_rows(result: BatchResult, files: dict[str, InputFile], run_id: str) -> list[dict]:
     """Ledger rows for every processed input of a batch, with its outcome."""
     outcomes = [(a.source_uri, a.input_hash, "loaded", a.article_id) for a in result.articles]
@@ -325,19 +366,6 @@ def _pause(settings: Settings, step: str) -> None:
     time.sleep(120)
 
 
-@task(name="link", cache_policy=NO_CACHE)
-def link_task(settings: Settings, run_id: str, at: datetime) -> int:
-    """Link the run's staged articles to their near copies; returns how many are copies."""
-    staged = publish.run_files(lambda t: lake.staging_dir(settings.lake_dir, run_id) / t.name)
-    with contextlib.closing(duck.connect(settings.warehouse)) as con:
-        rows, new_copies = nearcopies.link_near_copies(
-            con, staged, settings.near_copies, run_id, at
-        )
-    table = lake.to_arrow(NEAR_COPIES.schema, rows)
-    lake.write_part(settings.lake_dir, run_id, NEAR_COPIES, table, 0)
-    return new_copies
-
-
 @task(name="publish", cache_policy=NO_CACHE)
 def publish_task(
     summary: RunSummary,
@@ -348,6 +376,7 @@ def publish_task(
     clock: float,
 ) -> RunSummary:
     """Merge the run's Parquet into DuckDB in one transaction, re-validated before commit."""
+    started = time.perf_counter()
     lake_dir, run_id = settings.lake_dir, summary.run_id
     files = publish.run_files(lambda t: lake.staging_dir(lake_dir, run_id) / t.name)
     con = duck.connect(settings.warehouse)
@@ -379,6 +408,10 @@ def publish_task(
     _pause(settings, "promote")
     lake.promote(lake_dir, run_id)
     publish_artifacts(summary)
+    summary.stage_seconds["publish"] = time.perf_counter() - started
+    summary.stage_seconds["validate"] = validator.seconds
+    summary.stage_seconds = {k: round(v, 3) for k, v in summary.stage_seconds.items()}
+    summary.worker_seconds = {k: round(v, 3) for k, v in summary.worker_seconds.items()}
     return summary
 
 
@@ -457,6 +490,8 @@ def newsetl_flow(
     wait_seconds: float = 0.0,
     workers: int | None = None,
     doc_timeout_seconds: float | None = None,
+    runner: str = "local",
+    dask_address: str | None = None,
     near_copy_threshold: float | None = None,
     shingle_size: int | None = None,
     min_site_docs: int | None = None,
@@ -471,6 +506,8 @@ def newsetl_flow(
         reprocess_since=_day_start(reprocess_since),
         reprocess_only=reprocess_only,
         lock_wait_seconds=wait_seconds,
+        runner=runner,
+        dask_address=dask_address,
     )
     settings = replace(
         base,
@@ -513,71 +550,197 @@ def run_pipeline(settings: Settings) -> RunSummary:
         warehouse=str(settings.warehouse),
         lake=str(settings.lake_dir),
     )
-    files, summary.inputs_ignored = discover(settings.source)
+    with _timed(summary.stage_seconds, "discover"):
+        files, summary.inputs_ignored = discover(settings.source)
     summary.inputs_seen = len(files)
     with WriterLock(settings.warehouse, wait_seconds=settings.lock_wait_seconds):
+        validator = Validator(settings.thresholds, at)
+        reports: list[StageReport] = []
+        # One connection for the run's lookups (opening one costs more than a batch's query);
+        # closed before the publish opens its own.
         with contextlib.closing(duck.connect(settings.warehouse)) as con:
             publish.recover_staging(con, settings.lake_dir)
             ledger = duck.read_ledger(con)
-            site_lines = duck.read_site_lines(con)
-        validator = Validator(settings.thresholds, at)
-        reports: list[StageReport] = []
-        try:
-            _process_batches(files, ledger, site_lines, settings, validator, summary, reports, at)
-            summary.near_copies = link_task(settings, summary.run_id, at)
-        except Exception as exc:
-            summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
+            chrome = SiteChrome(duck.read_site_lines(con), settings.min_site_docs)
+            try:
+                _process_batches(
+                    files, ledger, chrome, settings, validator, summary, reports, at, con
+                )
+                if chrome.counted:
+                    stage_site_lines_task(quote(chrome.counted), settings, summary.run_id)
+                with _timed(summary.stage_seconds, "link"):
+                    summary.near_copies = link_task(settings, summary.run_id, at, quote(con))
+            except Exception as exc:
+                summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
         return publish_task(summary, settings, validator, quote(reports), at, clock)
 
 
-def _process_batches(files, ledger, site_lines, settings, validator, summary, reports, at):
+@contextlib.contextmanager
+def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+@dataclass(slots=True)
+class BatchPlan:
+    """A batch of inputs and what to do with it."""
+
+    part: int
+    files: Sequence[InputFile]
+    items: list[ToRead]  # the inputs to read (the others are unchanged)
+    status: dict[str, str]  # source_uri -> new/changed/reprocessed, if its content changed
+    statuses: Counter[str]
+
+
+@dataclass(slots=True)
+class Processed:
+    """A batch read, extracted (and validated so far) and normalized, before article checks."""
+
+    plan: BatchPlan
+    articles: list[Article]
+    rejects: list[Reject]
+    reports: list[StageReport]
+
+
+def _local_batches(plans, settings, validator, at, timings, chrome) -> Iterator[Processed]:
+    """Batches on this machine: each stage of a batch on the worker pool, one batch at a time."""
+    wall, worker = timings
+    limits = settings.read_limits
     with StagePool(settings.workers, settings.doc_timeout_seconds) as pool:
-        _run_batches(files, ledger, site_lines, settings, validator, pool, summary, reports, at)
+        for plan in plans:
+            with _timed(wall, "extract"):
+                ingested, failed = extract_task(quote(plan.items), limits, pool)
+            _add_worker_seconds(worker, ingested)
+            docs, rejects, reports = collect_ingested(
+                ingested, failed, plan.status, plan.statuses, validator, chrome
+            )
+            with _timed(wall, "normalize"):
+                articles, rejected = normalize_task(quote(docs), pool, at, settings.near_copies)
+            yield Processed(plan, articles, rejects + rejected, reports)
 
 
-def _run_batches(files, ledger, site_lines, settings, validator, pool, summary, reports, at):
-    counted: dict[tuple[str, str], int] = {}
+@task(name="process_batch", cache_policy=NO_CACHE)
+def process_batch_task(
+    items: Sequence[ToRead], limits: ReadLimits, now: datetime, scheme: Scheme
+) -> BatchWork:
+    """Read, extract, normalize and index a batch in one process of the cluster."""
+    return process_batch(items, limits, now, scheme)
+
+
+def _dask_batches(plans, settings, validator, at, timings, chrome) -> Iterator[Processed]:
+    """Batches on a Dask cluster, several in flight; consumed in order, validated here.
+
+    Documents are normalized on the cluster, so site-level chrome (which needs the counts of
+    every earlier batch) is not removed on this runner.
+    """
+    from prefect_dask import DaskTaskRunner
+
+    wall, worker = timings
+    plans = iter(plans)
+    first = next(plans, None)
+    if first is None:
+        return  # nothing to read: no cluster to start or connect to
+    if settings.dask_address:
+        runner = DaskTaskRunner(address=settings.dask_address)
+    else:
+        runner = DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": max(settings.workers, 1),
+                "threads_per_worker": 1,
+                "processes": True,
+            }
+        )
+    with runner:
+        in_flight = 2 * max(sum(runner.client.nthreads().values()), 1)
+        pending: deque = deque()
+
+        def finish() -> Processed:
+            plan, future = pending.popleft()
+            with _timed(wall, "extract"):
+                work: BatchWork = future.result()
+            _add_worker_seconds(worker, work.ingested)
+            worker["normalize"] = worker.get("normalize", 0.0) + work.normalize_seconds
+            docs, rejects, reports = collect_ingested(
+                work.ingested, work.failed, plan.status, plan.statuses, validator
+            )
+            # Only what passed the extracted suite goes on, as on a local run.
+            kept = {d.source_uri for d in docs}
+            articles = [a for a in work.articles if a.source_uri in kept]
+            rejects += [r for r in work.normalize_rejects if r.source_uri in kept]
+            return Processed(plan, articles, rejects, reports)
+
+        for plan in itertools.chain([first], plans):
+            parameters = {
+                "items": plan.items,
+                "limits": settings.read_limits,
+                "now": at,
+                "scheme": settings.near_copies,
+            }
+            pending.append((plan, runner.submit(process_batch_task, parameters)))
+            if len(pending) >= in_flight:
+                yield finish()
+        while pending:
+            yield finish()
+
+
+def _add_worker_seconds(worker: dict[str, float], ingested: Sequence[Ingested]) -> None:
+    for i in ingested:
+        for stage, seconds in i.seconds.items():
+            worker[stage] = worker.get(stage, 0.0) + seconds
+
+
+def _plans(files, ledger, settings, statuses: Counter[str]) -> Iterator[BatchPlan]:
+    """Batches with something to read; batches of unchanged inputs are only counted."""
+    for part, batch in enumerate(chunks(files, settings.batch_size)):
+        items, status, batch_statuses = plan_batch(batch, ledger, settings)
+        if items:
+            yield BatchPlan(part, batch, items, status, batch_statuses)
+        else:
+            statuses.update(batch_statuses)
+            progress.report(statuses.total(), len(files))
+
+
+def _process_batches(files, ledger, chrome, settings, validator, summary, reports, at, con):
     run_article_ids: set[str] = set()
     reasons: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
-    for part, batch in enumerate(chunks(files, settings.batch_size)):
-        raws, rejects, batch_statuses, r1 = ingest_task(
-            quote(batch), quote(ledger), settings, validator
-        )
-        docs, rejected, r2, counts = extract_task(
-            quote(raws), validator, pool, quote(site_lines), settings.min_site_docs
-        )
-        site_lines.update(counts)
-        counted.update(counts)
-        rejects += rejected
-        articles, rejected, r3 = normalize_task(quote(docs), validator, pool, at, settings)
-        rejects += rejected
-        with contextlib.closing(duck.connect(settings.warehouse)) as con:
-            held = duck.articles_held_elsewhere(
-                con, [(a.article_id, a.source_uri) for a in articles]
-            )
-        firsts, copies = stages.split_duplicates(articles, run_article_ids | held)
+    timings = summary.stage_seconds, summary.worker_seconds
+    produce = _dask_batches if settings.runner == "dask" else _local_batches
+    plans = _plans(files, ledger, settings, statuses)
+    for processed in produce(plans, settings, validator, at, timings, chrome):
+        plan = processed.plan
+        articles, failed, report = validate_articles(processed.articles, validator)
+        rejects = processed.rejects + failed
+        with _timed(summary.stage_seconds, "dedup"):
+            held = set()
+            if articles:
+                held = duck.articles_held_elsewhere(
+                    con, [(a.article_id, a.source_uri) for a in articles]
+                )
+            firsts, copies = stages.split_duplicates(articles, run_article_ids | held)
         run_article_ids.update(a.article_id for a in firsts)
-        result = BatchResult(firsts, copies, rejects, batch_statuses, [r1, r2, r3])
-        by_uri = {f.source_uri: f for f in batch}
+        result = BatchResult(firsts, copies, rejects, plan.statuses, [*processed.reports, report])
+        by_uri = {f.source_uri: f for f in plan.files}
         inputs = input_rows(result, by_uri, summary.run_id)
-        stage_task(
-            quote(result),
-            quote(inputs),
-            quote(by_uri),
-            settings=settings,
-            run_id=summary.run_id,
-            at=at,
-            part=part,
-        )
-        statuses.update(batch_statuses)
-        progress.report(min((part + 1) * settings.batch_size, len(files)), len(files))
+        with _timed(summary.stage_seconds, "stage"):
+            stage_task(
+                quote(result),
+                quote(inputs),
+                quote(by_uri),
+                settings=settings,
+                run_id=summary.run_id,
+                at=at,
+                part=plan.part,
+            )
+        statuses.update(plan.statuses)
+        progress.report(statuses.total(), len(files))
         summary.duplicates += len(copies)
         summary.quarantined += len(rejects)
         reasons.update(f"{r.stage}/{r.reason}" for r in rejects)
         reports += result.reports
-    if counted:
-        stage_site_lines_task(quote(counted), settings, summary.run_id)
     summary.inputs_new = statuses["new"]
     summary.inputs_changed = statuses["changed"]
     summary.inputs_reprocessed = statuses["reprocessed"]

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from expectations.suites import Thresholds
+from flows.work import ReadLimits
 from transforms.nearcopy import Scheme
 from transforms.sitechrome import MIN_SITE_DOCS
 
@@ -41,6 +42,11 @@ class Settings:
     # quarantined and its worker replaced.
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     doc_timeout_seconds: float = 60.0
+    # Where batches are read, extracted and normalized: "local" (the worker pool above) or
+    # "dask" (one task per batch on a Dask cluster: the scheduler at dask_address, or a local
+    # cluster of `workers` processes). Validation, staging and the DuckDB merge stay here.
+    runner: str = "local"
+    dask_address: str | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
     # Process unchanged inputs again: "all", or "outdated" (made by older extractor or
     # normalizer versions); narrowed by reprocess_since (last processed on or after) and
@@ -56,6 +62,15 @@ class Settings:
     min_site_docs: int = MIN_SITE_DOCS
     # Crash tests: stop before this publish step ("commit" or "promote") until killed.
     pause_before: str | None = field(default_factory=lambda: os.environ.get("NEWSETL_PAUSE_BEFORE"))
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        return ReadLimits(
+            self.max_input_bytes,
+            self.max_decompressed_bytes,
+            self.max_html_elements,
+            self.thresholds.max_text_chars,
+        )
 
     @property
     def lake_dir(self) -> Path:

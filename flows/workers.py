@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -12,6 +13,11 @@ from pebble.common import ProcessExpired
 
 from transforms.pipeline import guarded, reject, run_stage, split_results
 from transforms.records import Reject
+
+
+def _set_environment(environ: dict[str, str]) -> None:
+    os.environ.clear()
+    os.environ.update(environ)
 
 
 class StagePool:
@@ -27,8 +33,13 @@ class StagePool:
         self.timeout_seconds = timeout_seconds
         self._pool: ProcessPool | None = None
         if workers > 0:
+            # Workers fork from a fork server started once per interpreter: hand them this
+            # process's current environment (object-store credentials and endpoints).
             self._pool = ProcessPool(
-                max_workers=workers, context=multiprocessing.get_context("forkserver")
+                max_workers=workers,
+                context=multiprocessing.get_context("forkserver"),
+                initializer=_set_environment,
+                initargs=(dict(os.environ),),
             )
 
     def map(

@@ -30,6 +30,31 @@ class RawDocument:
     encoding: str
     text: str
 
+    def summary(self) -> RawSummary:
+        """This document's metadata without its text (what the raw suite validates)."""
+        return RawSummary(
+            self.source_uri,
+            self.input_hash,
+            self.size_bytes,
+            self.modified_at,
+            self.input_format,
+            self.encoding,
+            len(self.text),
+        )
+
+
+@dataclass(slots=True)
+class RawSummary:
+    """A decoded input's metadata: a RawDocument less its text, small enough to pass around."""
+
+    source_uri: str
+    input_hash: str
+    size_bytes: int
+    modified_at: datetime | None
+    input_format: str
+    encoding: str
+    text_chars: int
+
 
 @dataclass(slots=True)
 class ExtractedDocument:

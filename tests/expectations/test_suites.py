@@ -4,7 +4,7 @@ import pytest
 
 from expectations.frames import raw_frame
 from expectations.suites import BATCH, RECORD, WARN, Thresholds, Validator, merge_results
-from transforms.records import RawDocument
+from transforms.records import RawDocument, RawSummary
 from warehouse.lake import to_arrow
 from warehouse.schema import ARTICLE_FRAME
 
@@ -16,8 +16,8 @@ def validator():
     return Validator(Thresholds(max_text_chars=50, min_text_chars=10, min_words=3), NOW)
 
 
-def raw(uri: str, text: str, fmt: str = "text") -> RawDocument:
-    return RawDocument(uri, "h-" + uri, len(text), None, fmt, "utf-8", text)
+def raw(uri: str, text: str, fmt: str = "text") -> RawSummary:
+    return RawDocument(uri, "h-" + uri, len(text), None, fmt, "utf-8", text).summary()
 
 
 def test_record_failures_name_the_rows_and_reasons(validator):

@@ -189,13 +189,13 @@ def test_a_file_without_read_permission_is_quarantined_as_unreadable(tmp_path):
     # Root reads anything: the child imports as itself, then drops to 'nobody' to read.
     code = (
         "import os, sys\n"
-        "from flows.pipeline import _read\n"
+        "from flows.work import read_input\n"
         "from flows.settings import Settings\n"
         "from flows.sources import discover\n"
         "files, _ = discover(sys.argv[1])\n"
         "if os.getuid() == 0:\n"
         "    os.setgid(65534); os.setuid(65534)\n"
-        "r = _read(files[0], Settings())\n"
+        "r = read_input(files[0], Settings().read_limits)\n"
         "print(r.stage, r.reason, r.detail)\n"
     )
     done = subprocess.run(

@@ -1,0 +1,71 @@
+"""Reading, decoding and extracting one input where its bytes are: what comes back is small."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+from flows.sources import discover
+from flows.work import Ingested, ReadLimits, ToRead, process_batch, read_and_extract
+from tests.conftest import SAMPLES
+from transforms.records import ExtractedDocument, RawSummary, Reject
+
+LIMITS = ReadLimits(1_000_000, 5_000_000, 100_000, 2_000_000)
+SEED = next((SAMPLES / "seeds").glob("*.txt"))
+
+
+@pytest.fixture
+def seed(tmp_path):
+    path = tmp_path / "seed.txt"
+    path.write_bytes(SEED.read_bytes())
+    files, _ = discover(str(path))
+    return files[0]
+
+
+def test_an_input_comes_back_as_metadata_and_extraction_without_its_text(seed):
+    got = read_and_extract(ToRead(seed), LIMITS)
+    assert isinstance(got.raw, RawSummary)
+    assert got.raw.text_chars > 1000
+    assert isinstance(got.doc, ExtractedDocument) and got.doc.paragraphs
+    assert set(got.seconds) == {"ingest", "extract"}
+    assert not hasattr(got.raw, "text")
+
+
+def test_a_touched_file_with_the_known_hash_is_unchanged(seed):
+    first = read_and_extract(ToRead(seed), LIMITS)
+    os.utime(seed.path, (0, 0))
+    again = read_and_extract(ToRead(seed, known_hash=first.raw.input_hash), LIMITS)
+    assert (again.raw, again.doc) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("limits", "reason"),
+    [
+        (ReadLimits(100, 5_000_000, 100_000, 2_000_000), "too_large"),
+        (ReadLimits(1_000_000, 5_000_000, 100_000, 2_000_000), "empty_file"),
+    ],
+)
+def test_ingest_rejects_come_back_as_rejects(tmp_path, seed, limits, reason):
+    if reason == "empty_file":
+        (tmp_path / "empty.txt").write_bytes(b"")
+        seed = discover(str(tmp_path / "empty.txt"))[0][0]
+    got = read_and_extract(ToRead(seed), limits)
+    assert isinstance(got.raw, Reject) and got.raw.reason == reason
+    assert got.doc is None
+
+
+def test_a_text_over_the_raw_limit_is_not_extracted(seed):
+    got = read_and_extract(ToRead(seed), ReadLimits(1_000_000, 5_000_000, 100_000, 100))
+    assert isinstance(got.raw, RawSummary) and got.raw.text_chars > 100
+    assert got.doc is None  # the raw suite quarantines it as text_too_long
+
+
+def test_a_batch_runs_every_stage_in_one_process():
+    files, _ = discover(str(SAMPLES))
+    work = process_batch([ToRead(f) for f in files], LIMITS, datetime.now(UTC))
+    assert all(isinstance(i, Ingested) for i in work.ingested)
+    assert work.failed == []
+    assert len(work.articles) == len(files)
+    assert {a.source_uri for a in work.articles} == {f.source_uri for f in files}
