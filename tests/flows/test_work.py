@@ -10,6 +10,7 @@ import pytest
 from flows.sources import discover
 from flows.work import Ingested, ReadLimits, ToRead, process_batch, read_and_extract
 from tests.conftest import SAMPLES
+from transforms.nearcopy import Scheme
 from transforms.records import ExtractedDocument, RawSummary, Reject
 
 LIMITS = ReadLimits(1_000_000, 5_000_000, 100_000, 2_000_000)
@@ -64,8 +65,10 @@ def test_a_text_over_the_raw_limit_is_not_extracted(seed):
 
 def test_a_batch_runs_every_stage_in_one_process():
     files, _ = discover(str(SAMPLES))
-    work = process_batch([ToRead(f) for f in files], LIMITS, datetime.now(UTC))
+    work = process_batch([ToRead(f) for f in files], LIMITS, datetime.now(UTC), Scheme())
     assert all(isinstance(i, Ingested) for i in work.ingested)
     assert work.failed == []
     assert len(work.articles) == len(files)
     assert {a.source_uri for a in work.articles} == {f.source_uri for f in files}
+    # Indexed for near copies on the cluster too.
+    assert all(len(a.near_copy_keys) == 25 for a in work.articles)
