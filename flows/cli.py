@@ -417,21 +417,22 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
 
 @contextlib.contextmanager
 def _progress_bar(console: Console, enabled: bool) -> Iterator[None]:
-    """A rich progress bar over the run's inputs while the flow runs (a terminal only)."""
+    """Rich progress bars, one per stage, while the flow runs (a terminal only)."""
     if not enabled:
         yield
         return
+    labels = {"extract": "read + extract", "normalize": "normalize", "load": "stage for load"}
     with Progress(
-        TextColumn("processing inputs"),
+        TextColumn("{task.description:<15}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
-    ) as bar:
-        task = bar.add_task("inputs", total=None)
+    ) as bars:
+        tasks = {stage: bars.add_task(labels[stage], total=None) for stage in progress.STAGES}
         unsubscribe = progress.subscribe(
-            lambda done, total: bar.update(task, completed=done, total=total)
+            lambda stage, done, total: bars.update(tasks[stage], completed=done, total=total)
         )
         try:
             yield

@@ -614,11 +614,13 @@ def _local_batches(plans, settings, validator, at, timings, chrome) -> Iterator[
             with _timed(wall, "extract"):
                 ingested, failed = extract_task(quote(plan.items), limits, pool)
             _add_worker_seconds(worker, ingested)
+            progress.advance("extract", len(plan.files))
             docs, rejects, reports = collect_ingested(
                 ingested, failed, plan.status, plan.statuses, validator, chrome
             )
             with _timed(wall, "normalize"):
                 articles, rejected = normalize_task(quote(docs), pool, at, settings.near_copies)
+            progress.advance("normalize", len(plan.files))
             yield Processed(plan, articles, rejects + rejected, reports)
 
 
@@ -663,6 +665,8 @@ def _dask_batches(plans, settings, validator, at, timings, chrome) -> Iterator[P
                 work: BatchWork = future.result()
             _add_worker_seconds(worker, work.ingested)
             worker["normalize"] = worker.get("normalize", 0.0) + work.normalize_seconds
+            progress.advance("extract", len(plan.files))
+            progress.advance("normalize", len(plan.files))
             docs, rejects, reports = collect_ingested(
                 work.ingested, work.failed, plan.status, plan.statuses, validator
             )
@@ -700,7 +704,7 @@ def _plans(files, ledger, settings, statuses: Counter[str]) -> Iterator[BatchPla
             yield BatchPlan(part, batch, items, status, batch_statuses)
         else:
             statuses.update(batch_statuses)
-            progress.report(statuses.total(), len(files))
+            progress.skip(len(batch))
 
 
 def _process_batches(files, ledger, chrome, settings, validator, summary, reports, at, con):
@@ -710,6 +714,7 @@ def _process_batches(files, ledger, chrome, settings, validator, summary, report
     timings = summary.stage_seconds, summary.worker_seconds
     produce = _dask_batches if settings.runner == "dask" else _local_batches
     plans = _plans(files, ledger, settings, statuses)
+    progress.start(len(files))
     for processed in produce(plans, settings, validator, at, timings, chrome):
         plan = processed.plan
         articles, failed, report = validate_articles(processed.articles, validator)
@@ -736,7 +741,7 @@ def _process_batches(files, ledger, chrome, settings, validator, summary, report
                 part=plan.part,
             )
         statuses.update(plan.statuses)
-        progress.report(statuses.total(), len(files))
+        progress.advance("load", len(plan.files))
         summary.duplicates += len(copies)
         summary.quarantined += len(rejects)
         reasons.update(f"{r.stage}/{r.reason}" for r in rejects)

@@ -251,14 +251,18 @@ def test_run_reports_progress_and_publishes_prefect_artifacts(prefect_server, tm
     from flows import progress
 
     reports = []
-    unsubscribe = progress.subscribe(lambda done, total: reports.append((done, total)))
+    unsubscribe = progress.subscribe(lambda *report: reports.append(report))
     try:
         summary = newsetl_flow(
             source=str(SAMPLES / "seeds"), warehouse=str(tmp_path / "w.duckdb"), batch_size=2
         )
     finally:
         unsubscribe()
-    assert reports == [(2, 5), (4, 5), (5, 5)]  # one report per batch
+    # Each stage starts at zero, then one report per stage and batch, in stage order.
+    assert reports[:3] == [("extract", 0, 5), ("normalize", 0, 5), ("load", 0, 5)]
+    assert reports[3:] == [
+        (stage, done, 5) for done in (2, 4, 5) for stage in ("extract", "normalize", "load")
+    ]
     keys = ["newsetl-run-summary", "newsetl-quarantine"]
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
