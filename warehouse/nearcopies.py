@@ -7,6 +7,7 @@ candidate pairs are read back and verified on exact shingle similarity.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,8 @@ from warehouse.schema import ARTICLES, NEAR_COPY_INDEX
 
 # Candidate pairs verified per round trip: bounds the texts held in memory at once.
 _PAIRS_PER_CHUNK = 2000
+# Shingle arrays kept between chunks (a few KB each): an article met again is not re-shingled.
+_SHINGLED_KEPT = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,21 +53,23 @@ def _articles(
 
 
 class _Shingled:
-    """Sorted shingle arrays of texts, computed once per article."""
+    """Sorted shingle arrays of texts, kept for the most recently used articles."""
 
-    def __init__(self, scheme: Scheme):
+    def __init__(self, scheme: Scheme, keep: int = _SHINGLED_KEPT):
         self.size = scheme.shingle_size
-        self._cache: dict[str, np.ndarray] = {}
+        self.keep = keep
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def __call__(self, article_id: str, text: str) -> np.ndarray:
         found = self._cache.get(article_id)
         if found is None:
             found = shingle_array(text, self.size)
             self._cache[article_id] = found
+            if len(self._cache) > self.keep:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(article_id)
         return found
-
-    def clear(self) -> None:
-        self._cache.clear()
 
 
 def _chunks(groups: list[set[str]], members: int) -> Iterator[list[set[str]]]:
@@ -86,6 +91,7 @@ def verified_links(
     staged: Mapping[str, Sequence[Path]],
     scheme: Scheme,
     at: datetime,
+    shingled: _Shingled | None = None,
 ) -> dict[str, str]:
     """Each staged article's most similar other article at or above the scheme's threshold.
 
@@ -98,7 +104,7 @@ def verified_links(
         return {}
     params = {"files": [str(f) for f in index_files], "scheme": scheme.name}
     pairs = con.execute(sql("near_copy_candidates"), params).fetchall()
-    shingled = _Shingled(scheme)
+    shingled = shingled or _Shingled(scheme)
     best: dict[str, tuple[float, str]] = {}
     for start in range(0, len(pairs), _PAIRS_PER_CHUNK):
         chunk = pairs[start : start + _PAIRS_PER_CHUNK]
@@ -111,7 +117,6 @@ def verified_links(
                 for one, other in ((a, b), (b, a)):
                     if found[one].is_staged and sim > best.get(one, (0.0, ""))[0]:
                         best[one] = (sim, other)
-        shingled.clear()
     return {article_id: other for article_id, (_, other) in best.items()}
 
 
@@ -129,13 +134,13 @@ def link_near_copies(
     copies, together with the published groups those touch. Its canonical follows
     transforms.nearcopy.choose_canonical; only rows whose canonical changed are returned.
     """
-    links = verified_links(con, staged, scheme, at).items()
+    shingled = _Shingled(scheme)
+    links = verified_links(con, staged, scheme, at, shingled).items()
     if not links:
         return [], 0
     linked = sorted({x for pair in links for x in pair})
     published = dict(con.execute(sql("near_copy_groups"), {"ids": linked}).fetchall())
     article_files = staged.get(ARTICLES.name, ())
-    shingled = _Shingled(scheme)
     rows = []
     new_copies = 0
     for chunk in _chunks(group_links([*links, *published.items()]), _PAIRS_PER_CHUNK):
@@ -162,5 +167,4 @@ def link_near_copies(
                         "run_id": run_id,
                     }
                 )
-        shingled.clear()
     return rows, new_copies
