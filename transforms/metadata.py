@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import dateparser
@@ -527,6 +528,13 @@ def _as_utc(value: datetime) -> datetime:
 
 
 def _parse_any(text: str, languages: Sequence[str] | None) -> datetime | None:
+    return _parse_cached(text, tuple(languages) if languages else None)
+
+
+# Absolute dates only (no clock in the settings), so a parse can be reused: pages of one site
+# print the same date strings again and again, and dateparser is normalize's largest cost.
+@lru_cache(maxsize=1 << 15)
+def _parse_cached(text: str, languages: tuple[str, ...] | None) -> datetime | None:
     if _ISO_RE.match(text):
         try:
             return datetime.fromisoformat(text)
