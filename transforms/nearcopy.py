@@ -286,12 +286,6 @@ class Scheme:
         sig = _signature_array(shingle_set, self.num_perm, self.seed)
         return band_keys(sig, *lsh_params(self.threshold, self.num_perm))
 
-    def similarity(self, text_a: str, text_b: str) -> float:
-        """Exact Jaccard of the two texts' shingle sets."""
-        return jaccard(
-            shingle_array(text_a, self.shingle_size), shingle_array(text_b, self.shingle_size)
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class Member:
