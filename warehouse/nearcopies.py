@@ -147,6 +147,8 @@ def link_near_copies(
         found = _articles(con, article_files, {a for group in chunk for a in group}, at)
         for group in chunk:
             members = {a: found[a] for a in sorted(group) if a in found}
+            if len(members) < 2:
+                continue  # the rest of the group is gone from the warehouse: no group left
             canonical, rule = choose_canonical([m.member for m in members.values()])
             canon_id = canonical.article_id
             canon_shingles = shingled(canon_id, members[canon_id].text)

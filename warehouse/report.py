@@ -110,7 +110,11 @@ def histogram(title: str, values: Sequence[float], lo: float, hi: float, bins: i
     counts = [0] * bins
     for v in values:
         counts[min(max(int((v - lo) / width), 0), bins - 1)] += 1
-    labels = [f"{lo + i * width:.3g}–{lo + (i + 1) * width:.3g}" for i in range(bins)]
+    digits = "{:.2f}" if hi - lo <= 10 else "{:,.0f}"
+    labels = [
+        f"{digits.format(lo + i * width)}–{digits.format(lo + (i + 1) * width)}"
+        for i in range(bins)
+    ]
     return stacked_columns(title, labels, {"articles": dict(zip(labels, counts, strict=True))})
 
 
