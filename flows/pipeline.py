@@ -10,9 +10,11 @@ from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -42,7 +44,6 @@ from warehouse.rows import (
     copy_rows,
     index_rows,
     quarantine_rows,
-    site_line_rows,
 )
 from warehouse.schema import (
     ARTICLE_COPIES,
@@ -231,17 +232,23 @@ def collect_ingested(
 
 @dataclass(slots=True)
 class SiteChrome:
-    """Per-site paragraph counts, from the warehouse and this run's batches so far."""
+    """The site chrome filter over the run's connection: earlier runs' paragraph counts are
+    looked up in site_lines and this run's kept in a temporary table, a batch's keys at a
+    time, so the flow's memory does not grow with the corpus."""
 
-    known: dict[tuple[str, str], int]
+    con: duckdb.DuckDBPyConnection
     min_site_docs: int
-    counted: dict[tuple[str, str], int] = field(default_factory=dict)
+    counted: bool = False
+
+    def __post_init__(self) -> None:
+        duck.start_site_line_counts(self.con)
 
     def drop(self, docs: list[ExtractedDocument]) -> list[ExtractedDocument]:
         """Docs without paragraphs their site prints in min_site_docs documents or more."""
-        docs, counts = drop_site_chrome(docs, self.known, self.min_site_docs)
-        self.known.update(counts)
-        self.counted.update(counts)
+        lookup = partial(duck.site_line_counts, self.con)
+        docs, counts = drop_site_chrome(docs, lookup, self.min_site_docs)
+        duck.add_site_line_counts(self.con, counts)
+        self.counted = self.counted or bool(counts)
         return docs
 
 
@@ -311,10 +318,9 @@ def stage_task(
 
 
 @task(name="stage_site_lines", cache_policy=NO_CACHE, **IO_RETRIES)
-def stage_site_lines_task(counts: dict, settings: Settings, run_id: str) -> None:
+def stage_site_lines_task(con, settings: Settings, run_id: str) -> None:
     """Write the run's per-site paragraph counts as one staged Parquet part."""
-    table = lake.to_arrow(SITE_LINES.schema, site_line_rows(counts, run_id))
-    lake.write_part(settings.lake_dir, run_id, SITE_LINES, table, 0)
+    lake.write_part(settings.lake_dir, run_id, SITE_LINES, duck.run_site_lines(con, run_id), 0)
 
 
 @task(name="link", cache_policy=NO_CACHE)
@@ -561,13 +567,13 @@ def run_pipeline(settings: Settings) -> RunSummary:
         with contextlib.closing(duck.connect(settings.warehouse)) as con:
             publish.recover_staging(con, settings.lake_dir)
             ledger = duck.read_ledger(con)
-            chrome = SiteChrome(duck.read_site_lines(con), settings.min_site_docs)
+            chrome = SiteChrome(con, settings.min_site_docs)
             try:
                 _process_batches(
                     files, ledger, chrome, settings, validator, summary, reports, at, con
                 )
                 if chrome.counted:
-                    stage_site_lines_task(quote(chrome.counted), settings, summary.run_id)
+                    stage_site_lines_task(quote(con), settings, summary.run_id)
                 with _timed(summary.stage_seconds, "link"):
                     summary.near_copies = link_task(settings, summary.run_id, at, quote(con))
             except Exception as exc:

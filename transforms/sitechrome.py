@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from transforms.records import ExtractedDocument
@@ -38,26 +38,33 @@ def site_of(doc: ExtractedDocument) -> str | None:
     return None
 
 
+Key = tuple[str, str]  # (site, line_hash)
+Lookup = Callable[[Collection[Key]], Mapping[Key, int]]
+
+
 def drop_site_chrome(
     docs: Sequence[ExtractedDocument],
-    known: Mapping[tuple[str, str], int],
+    known: Mapping[Key, int] | Lookup,
     min_docs: int = MIN_SITE_DOCS,
-) -> tuple[list[ExtractedDocument], dict[tuple[str, str], int]]:
+) -> tuple[list[ExtractedDocument], dict[Key, int]]:
     """Docs without the paragraphs their site prints in min_docs documents or more.
 
-    known maps (site, line_hash) to the documents of earlier runs that printed the paragraph.
-    Returns the cleaned docs and the updated counts for every (site, line_hash) of this batch.
-    A document is never emptied, and one whose paragraphs are mostly common stays whole.
+    known maps (site, line_hash) to the documents of earlier batches that printed the
+    paragraph, or is a function giving that map for the batch's keys (so the counts of a
+    large corpus can stay on disk). Returns the cleaned docs and the updated counts for
+    every (site, line_hash) of this batch. A document is never emptied, and one whose
+    paragraphs are mostly common stays whole.
     """
     keys: list[tuple[str | None, list[str]]] = []
-    batch: Counter[tuple[str, str]] = Counter()
+    batch: Counter[Key] = Counter()
     for doc in docs:
         site = site_of(doc)
         hashes = [line_hash(p) for p in doc.paragraphs]
         keys.append((site, hashes))
         if site is not None:
             batch.update({(site, h) for h in hashes})
-    totals = {key: known.get(key, 0) + n for key, n in batch.items()}
+    before = known(batch.keys()) if callable(known) else known
+    totals = {key: before.get(key, 0) + n for key, n in batch.items()}
     out = []
     for doc, (site, hashes) in zip(docs, keys, strict=True):
         if site is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -181,9 +181,39 @@ def read_ledger(con: duckdb.DuckDBPyConnection) -> dict[str, LedgerEntry]:
     return {row[0]: LedgerEntry(*row[1:]) for row in con.execute(sql("ledger")).fetchall()}
 
 
-def read_site_lines(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
-    """(site, line_hash) -> documents of the site that printed the paragraph, over past runs."""
-    return {(site, h): n for site, h, n in con.execute(sql("site_lines")).fetchall()}
+def start_site_line_counts(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty run_site_lines on this connection, for the run's per-site paragraph counts."""
+    con.execute(sql("run_site_lines"))
+
+
+def site_line_counts(
+    con: duckdb.DuckDBPyConnection, keys: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """(site, line_hash) -> documents that printed it so far, for these keys only."""
+    if not keys:
+        return {}
+    sites, hashes = zip(*keys, strict=True)
+    params = {"sites": list(sites), "hashes": list(hashes)}
+    return {(s, h): n for s, h, n in con.execute(sql("site_line_counts"), params).fetchall()}
+
+
+def add_site_line_counts(
+    con: duckdb.DuckDBPyConnection, totals: Mapping[tuple[str, str], int]
+) -> None:
+    """Record new totals in the run's per-site paragraph counts."""
+    if not totals:
+        return
+    sites, hashes = zip(*totals, strict=True)
+    params = {"sites": list(sites), "hashes": list(hashes), "documents": list(totals.values())}
+    con.execute(sql("add_site_line_counts"), params)
+
+
+def run_site_lines(
+    con: duckdb.DuckDBPyConnection, run_id: str, batch_rows: int = 100_000
+) -> pa.RecordBatchReader:
+    """The run's per-site paragraph counts as site_lines rows, streamed."""
+    query = "select *, $run_id as last_run_id from run_site_lines order by site, line_hash"
+    return con.execute(query, {"run_id": run_id}).to_arrow_reader(batch_rows)
 
 
 def articles_held_elsewhere(

@@ -40,15 +40,34 @@ def staging_dir(lake: Path, run_id: str) -> Path:
     return lake / STAGING / run_id
 
 
-def write_part(lake: Path, run_id: str, table: Table, data: pa.Table, part: int) -> Path | None:
-    """Write one batch of a table as a staged Parquet part; None when the batch is empty."""
-    if data.num_rows == 0:
-        return None
+def write_part(
+    lake: Path, run_id: str, table: Table, data: pa.Table | pa.RecordBatchReader, part: int
+) -> Path | None:
+    """Write one batch of a table as a staged Parquet part; None when the batch is empty.
+
+    A RecordBatchReader is written as it is read, one row group per record batch.
+    """
+    if isinstance(data, pa.Table):
+        if data.num_rows == 0:
+            return None
+        data = data.to_reader()
     folder = staging_dir(lake, run_id) / table.name
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"part-{part:05d}.parquet"
-    pq.write_table(data.cast(table.schema), path, compression="zstd")
-    return path
+    rows = 0
+    writer = None
+    try:
+        for batch in data:
+            if batch.num_rows == 0:
+                continue
+            if writer is None:
+                folder.mkdir(parents=True, exist_ok=True)
+                writer = pq.ParquetWriter(path, table.schema, compression="zstd")
+            writer.write_batch(batch.cast(table.schema))
+            rows += batch.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    return path if rows else None
 
 
 def drop_staged(lake: Path, run_id: str, table: Table) -> None:

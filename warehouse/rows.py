@@ -77,9 +77,3 @@ def quarantine_rows(
             "run_id": run_id,
             "quarantined_at": at,
         }
-
-
-def site_line_rows(counts: dict[tuple[str, str], int], run_id: str) -> Iterator[dict[str, Any]]:
-    """One row per (site, line_hash) a run counted, with its total over all runs."""
-    for (site, line_hash), documents in sorted(counts.items()):
-        yield {"site": site, "line_hash": line_hash, "documents": documents, "last_run_id": run_id}

@@ -5,7 +5,7 @@ import pytest
 
 from warehouse import duck, lake
 from warehouse.publish import apply_data
-from warehouse.schema import ARTICLES, INPUTS, PIPELINE_RUNS, TABLES
+from warehouse.schema import ARTICLES, INPUTS, PIPELINE_RUNS, SITE_LINES, TABLES
 
 AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -198,3 +198,31 @@ def test_publish_rebuilds_the_sources_dimension(con, tmp_path):
         ("Westside People", ["westsidepeople.com"], False, 0, 1),
         ("Westside Weekly", [], False, 1, 0),
     ]
+
+
+def test_site_line_counts_add_the_run_to_earlier_runs(con, tmp_path):
+    con.execute(
+        "insert into site_lines values ('a.test', 'h1', 4, 'r0'), ('a.test', 'h2', 1, 'r0')"
+    )
+    duck.start_site_line_counts(con)
+    keys = [("a.test", "h1"), ("a.test", "h3"), ("b.test", "h1")]
+    assert duck.site_line_counts(con, keys) == {k: n for k, n in zip(keys, (4, 0, 0), strict=True)}
+    duck.add_site_line_counts(con, {("a.test", "h1"): 6, ("a.test", "h3"): 1})
+    # The run's total (which includes the earlier runs') wins over site_lines.
+    assert duck.site_line_counts(con, [("a.test", "h1"), ("a.test", "h3"), ("a.test", "h2")]) == {
+        ("a.test", "h1"): 6,
+        ("a.test", "h3"): 1,
+        ("a.test", "h2"): 1,
+    }
+    duck.add_site_line_counts(con, {("a.test", "h3"): 2})
+    assert duck.site_line_counts(con, []) == {}
+    # The run's counts are staged as one streamed part; the warehouse file holds none of them.
+    path = lake.write_part(tmp_path, "r1", SITE_LINES, duck.run_site_lines(con, "r1", 1), 0)
+    assert pq.read_table(path).to_pylist() == [
+        {"site": "a.test", "line_hash": "h1", "documents": 6, "last_run_id": "r1"},
+        {"site": "a.test", "line_hash": "h3", "documents": 2, "last_run_id": "r1"},
+    ]
+    assert pq.ParquetFile(path).metadata.num_row_groups == 2
+    assert con.execute("select count(*) from site_lines").fetchone() == (2,)
+    duck.start_site_line_counts(con)
+    assert lake.write_part(tmp_path, "r2", SITE_LINES, duck.run_site_lines(con, "r2"), 0) is None
