@@ -1,7 +1,8 @@
 """End-to-end runs of the real flow on a generated corpus: throughput per stage, memory, load.
 
 The corpus is built from the eval pages (../shared/eval/wcxb-dev) when present, else from the
-bundled samples; every copy gets a distinct sentence so deduplication does not collapse it.
+bundled samples. Past the first copy of each page, most copies are reworded into distinct
+stories; one in ten stays a near copy and one in fifty an exact copy (see _vary).
 One invocation measures, on the same pages and in the same minutes: bare trafilatura on one
 core (the floor), a full run, a no-op re-run, and the README's example queries.
 
@@ -16,6 +17,7 @@ import gzip
 import json
 import multiprocessing
 import os
+import random
 import re
 import resource
 import shutil
@@ -23,7 +25,6 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from itertools import cycle
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,8 +45,37 @@ def _templates(kind: str) -> list[tuple[str, str]]:
     ]
 
 
-def _vary(suffix: str, text: str, n: int) -> str:
-    """Make copy n distinct inside its article body."""
+# Of the copies after a template's first, every NEAR_EVERY-th stays a near copy of it (one
+# added sentence) and every EXACT_EVERY-th an exact one; the others get their prose reworded
+# (words shuffled inside each long text run), so a large corpus is mostly distinct stories
+# with a realistic share of reprints, not a few hundred stories copied a thousand times.
+NEAR_EVERY, EXACT_EVERY = 10, 50
+_TEXT_RUN = re.compile(r">([^<>]{120,})<")
+
+
+def _shuffle_words(text: str, rng: random.Random) -> str:
+    """The text with its inner words in another order (first and last kept: same shape)."""
+    words = text.split(" ")
+    if len(words) < 8:
+        return text
+    inner = words[1:-1]
+    rng.shuffle(inner)
+    return " ".join([words[0], *inner, words[-1]])
+
+
+def _reword(suffix: str, text: str, rng: random.Random) -> str:
+    if suffix == ".txt":
+        return "\n".join(_shuffle_words(line, rng) for line in text.split("\n"))
+    return _TEXT_RUN.sub(lambda m: f">{_shuffle_words(m.group(1), rng)}<", text)
+
+
+def _vary(suffix: str, text: str, n: int, copy: int = 1) -> str:
+    """Copy n of a page, the copy-th made of that page: the page itself (copy 0), an exact
+    copy, a near copy, or a reworded story."""
+    if copy == 0 or n % EXACT_EVERY == EXACT_EVERY // 2:
+        return text
+    if n % NEAR_EVERY:
+        text = _reword(suffix, text, random.Random(n))
     mark = f" Edition {n} of this report."
     if suffix == ".txt":
         lines = text.split("\n")
@@ -65,12 +95,12 @@ def generate(folder: Path, docs: int, html_share: float) -> dict[str, int]:
     counts["text"] = docs - counts["html"]
     n = 0
     for kind, count in counts.items():
-        templates = cycle(_templates(kind)) if count else iter(())
-        for _ in range(count):
-            suffix, text = next(templates)
+        templates = _templates(kind) if count else []
+        for i in range(count):
+            suffix, text = templates[i % len(templates)]
             path = folder / f"{n // 1000:04d}" / f"doc-{n:07d}{suffix}"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(_vary(suffix, text, n), encoding="utf-8")
+            path.write_text(_vary(suffix, text, n, i // len(templates)), encoding="utf-8")
             n += 1
     return counts
 
