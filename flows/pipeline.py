@@ -26,7 +26,15 @@ from expectations.suites import StageReport, Validator, merge_results
 from flows import progress
 from flows.settings import Settings
 from flows.sources import InputFile, discover
-from flows.work import BatchWork, Ingested, ReadLimits, ToRead, process_batch, reader
+from flows.work import (
+    Ingested,
+    Normalized,
+    ReadLimits,
+    ToRead,
+    extract_batch,
+    normalize_batch,
+    reader,
+)
 from flows.workers import StagePool
 from transforms import pipeline as stages
 from transforms.extract import EXTRACTOR_VERSION
@@ -630,19 +638,24 @@ def _local_batches(plans, settings, validator, at, timings, chrome) -> Iterator[
             yield Processed(plan, articles, rejects + rejected, reports)
 
 
-@task(name="process_batch", cache_policy=NO_CACHE)
-def process_batch_task(
-    items: Sequence[ToRead], limits: ReadLimits, now: datetime, scheme: Scheme
-) -> BatchWork:
-    """Read, extract, normalize and index a batch in one process of the cluster."""
-    return process_batch(items, limits, now, scheme)
+@task(name="extract_batch", cache_policy=NO_CACHE)
+def extract_batch_task(items: Sequence[ToRead], limits: ReadLimits):
+    """Read and extract a batch in one process of the cluster."""
+    return extract_batch(items, limits)
+
+
+@task(name="normalize_batch", cache_policy=NO_CACHE)
+def normalize_batch_task(docs: Sequence[ExtractedDocument], now: datetime, scheme: Scheme):
+    """Normalize and index a batch in one process of the cluster."""
+    return normalize_batch(docs, now, scheme)
 
 
 def _dask_batches(plans, settings, validator, at, timings, chrome) -> Iterator[Processed]:
-    """Batches on a Dask cluster, several in flight; consumed in order, validated here.
+    """Batches on a Dask cluster, several in flight in each stage; consumed in order.
 
-    Documents are normalized on the cluster, so site-level chrome (which needs the counts of
-    every earlier batch) is not removed on this runner.
+    Each batch goes out twice: to be read and extracted, and, once back here to be counted,
+    validated and cleared of its sites' chrome in batch order as on a local run, to be
+    normalized.
     """
     from prefect_dask import DaskTaskRunner
 
@@ -663,36 +676,41 @@ def _dask_batches(plans, settings, validator, at, timings, chrome) -> Iterator[P
         )
     with runner:
         in_flight = 2 * max(sum(runner.client.nthreads().values()), 1)
-        pending: deque = deque()
+        extracting: deque = deque()
+        normalizing: deque = deque()
+
+        def hand_over() -> None:
+            """The oldest extraction, checked here, out to be normalized."""
+            plan, future = extracting.popleft()
+            with _timed(wall, "extract"):
+                ingested, failed = future.result()
+            _add_worker_seconds(worker, ingested)
+            progress.advance("extract", len(plan.files))
+            docs, rejects, reports = collect_ingested(
+                ingested, failed, plan.status, plan.statuses, validator, chrome
+            )
+            parameters = {"docs": docs, "now": at, "scheme": settings.near_copies}
+            future = runner.submit(normalize_batch_task, parameters)
+            normalizing.append((plan, future, rejects, reports))
 
         def finish() -> Processed:
-            plan, future = pending.popleft()
-            with _timed(wall, "extract"):
-                work: BatchWork = future.result()
-            _add_worker_seconds(worker, work.ingested)
-            worker["normalize"] = worker.get("normalize", 0.0) + work.normalize_seconds
-            progress.advance("extract", len(plan.files))
+            plan, future, rejects, reports = normalizing.popleft()
+            with _timed(wall, "normalize"):
+                done: Normalized = future.result()
+            worker["normalize"] = worker.get("normalize", 0.0) + done.seconds
             progress.advance("normalize", len(plan.files))
-            docs, rejects, reports = collect_ingested(
-                work.ingested, work.failed, plan.status, plan.statuses, validator
-            )
-            # Only what passed the extracted suite goes on, as on a local run.
-            kept = {d.source_uri for d in docs}
-            articles = [a for a in work.articles if a.source_uri in kept]
-            rejects += [r for r in work.normalize_rejects if r.source_uri in kept]
-            return Processed(plan, articles, rejects, reports)
+            return Processed(plan, done.articles, rejects + done.rejects, reports)
 
         for plan in itertools.chain([first], plans):
-            parameters = {
-                "items": plan.items,
-                "limits": settings.read_limits,
-                "now": at,
-                "scheme": settings.near_copies,
-            }
-            pending.append((plan, runner.submit(process_batch_task, parameters)))
-            if len(pending) >= in_flight:
+            parameters = {"items": plan.items, "limits": settings.read_limits}
+            extracting.append((plan, runner.submit(extract_batch_task, parameters)))
+            if len(extracting) >= in_flight:
+                hand_over()
+            if len(normalizing) >= in_flight:
                 yield finish()
-        while pending:
+        while extracting:
+            hand_over()
+        while normalizing:
             yield finish()
 
 
@@ -751,7 +769,8 @@ def _process_batches(files, ledger, chrome, settings, validator, summary, report
         summary.duplicates += len(copies)
         summary.quarantined += len(rejects)
         reasons.update(f"{r.stage}/{r.reason}" for r in rejects)
-        reports += result.reports
+        # Summed as the run goes: the batches' reports would otherwise pile up.
+        reports[:] = [StageReport("batches", merge_results([*reports, *result.reports]))]
     summary.inputs_new = statuses["new"]
     summary.inputs_changed = statuses["changed"]
     summary.inputs_reprocessed = statuses["reprocessed"]

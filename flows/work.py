@@ -112,24 +112,25 @@ def reader(limits: ReadLimits) -> Callable[[ToRead], Ingested]:
     return partial(read_and_extract, limits=limits)
 
 
+def extract_batch(
+    items: Sequence[ToRead], limits: ReadLimits
+) -> tuple[list[Ingested], list[Reject]]:
+    """Read and extract a batch in this process (a cluster task): (ingested, inputs whose
+    reading or extraction raised)."""
+    return run_stage(items, reader(limits), EXTRACT)
+
+
 @dataclass(slots=True)
-class BatchWork:
-    """A batch read, extracted and normalized in one process (for cluster task runners)."""
+class Normalized:
+    """A batch normalized and indexed in one process (a cluster task)."""
 
-    ingested: list[Ingested]
-    failed: list[Reject]  # inputs whose reading or extraction raised
     articles: list[Article]
-    normalize_rejects: list[Reject]
-    normalize_seconds: float  # CPU seconds
+    rejects: list[Reject]
+    seconds: float  # CPU seconds
 
 
-def process_batch(
-    items: Sequence[ToRead], limits: ReadLimits, now: datetime, scheme: Scheme
-) -> BatchWork:
-    """Read, extract, normalize and index a batch in this process; validation is left to
-    the flow."""
-    ingested, failed = run_stage(items, reader(limits), EXTRACT)
-    docs = [i.doc for i in ingested if isinstance(i.doc, ExtractedDocument)]
+def normalize_batch(docs: Sequence[ExtractedDocument], now: datetime, scheme: Scheme) -> Normalized:
+    """Normalize and index a batch in this process."""
     started = time.process_time()
     articles, rejects = run_stage(docs, normalizer(now, scheme), NORMALIZE)
-    return BatchWork(ingested, failed, articles, rejects, time.process_time() - started)
+    return Normalized(articles, rejects, time.process_time() - started)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,12 +66,18 @@ def comment_sql(table: Table) -> list[str]:
     return out
 
 
+# DuckDB's buffer pool would otherwise grow to 80% of the machine's memory, caching the
+# warehouse as it is read; the flow shares the machine with its workers. Past the limit,
+# DuckDB spills to a temporary folder beside the warehouse file.
+MEMORY_LIMIT = os.environ.get("NEWSETL_DUCKDB_MEMORY_LIMIT", "512MB")
+
+
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file, creating it and its tables when writable."""
     try:
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
     except (duckdb.Error, OSError) as exc:
         raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
     if not read_only:
@@ -213,7 +220,7 @@ def run_site_lines(
 ) -> pa.RecordBatchReader:
     """The run's per-site paragraph counts as site_lines rows, streamed."""
     query = "select *, $run_id as last_run_id from run_site_lines order by site, line_hash"
-    return con.execute(query, {"run_id": run_id}).to_arrow_reader(batch_rows)
+    return con.sql(query, params={"run_id": run_id}).to_arrow_reader(batch_rows)
 
 
 def articles_held_elsewhere(

@@ -9,6 +9,7 @@ import pytest
 
 from flows.pipeline import newsetl_flow
 from tests.conftest import SAMPLES
+from tests.flows.test_site_chrome import TOPICS, page
 
 pytestmark = pytest.mark.flow
 
@@ -28,6 +29,16 @@ def articles(warehouse):
         con.close()
 
 
+def site_lines(warehouse):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(
+            "select site, line_hash, documents from site_lines order by all"
+        ).fetchall()
+    finally:
+        con.close()
+
+
 def test_the_dask_runner_loads_what_the_local_runner_loads(prefect_server, tmp_path):
     from distributed import LocalCluster
 
@@ -35,7 +46,12 @@ def test_the_dask_runner_loads_what_the_local_runner_loads(prefect_server, tmp_p
     shutil.copytree(SAMPLES, landing)
     (landing / "empty.txt").write_bytes(b"")
     shutil.copy(next((landing / "seeds").glob("*.txt")), landing / "copy-of-a-seed.txt")
-    local = newsetl_flow(source=str(landing), warehouse=str(tmp_path / "local.duckdb"))
+    # Pages of one site sharing a footer: the later batches drop it as the site's chrome.
+    for n in range(len(TOPICS)):
+        (landing / f"site-{n}.html").write_text(page(n))
+    local = newsetl_flow(
+        source=str(landing), warehouse=str(tmp_path / "local.duckdb"), batch_size=3
+    )
     with LocalCluster(
         n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
     ) as cluster:
@@ -50,8 +66,12 @@ def test_the_dask_runner_loads_what_the_local_runner_loads(prefect_server, tmp_p
     assert remote["status"] == "success", remote["error"]
     keys = ("inputs_seen", "articles_loaded", "duplicates", "quarantined", "quarantine_reasons")
     assert {k: remote[k] for k in keys} == {k: local[k] for k in keys}
-    assert (remote["articles_loaded"], remote["duplicates"], remote["quarantined"]) == (11, 1, 1)
+    assert (remote["articles_loaded"], remote["duplicates"], remote["quarantined"]) == (15, 1, 1)
     assert articles(tmp_path / "dask.duckdb") == articles(tmp_path / "local.duckdb")
+    assert site_lines(tmp_path / "dask.duckdb") == site_lines(tmp_path / "local.duckdb")
+    texts = [row[3] for row in articles(tmp_path / "dask.duckdb")[0] if "/site-" in row[1]]
+    assert len(texts) == len(TOPICS)
+    assert sum("independent newsroom" not in t for t in texts) >= 1
     assert remote["worker_seconds"]["extract"] > 0
 
 

@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 import pytest
 
 from flows.sources import discover
-from flows.work import Ingested, ReadLimits, ToRead, process_batch, read_and_extract
+from flows.work import (
+    Ingested,
+    ReadLimits,
+    ToRead,
+    extract_batch,
+    normalize_batch,
+    read_and_extract,
+)
 from tests.conftest import SAMPLES
 from transforms.nearcopy import Scheme
 from transforms.records import ExtractedDocument, RawSummary, Reject
@@ -63,12 +70,16 @@ def test_a_text_over_the_raw_limit_is_not_extracted(seed):
     assert got.doc is None  # the raw suite quarantines it as text_too_long
 
 
-def test_a_batch_runs_every_stage_in_one_process():
+def test_a_batch_is_extracted_then_normalized_in_cluster_tasks():
     files, _ = discover(str(SAMPLES))
-    work = process_batch([ToRead(f) for f in files], LIMITS, datetime.now(UTC), Scheme())
-    assert all(isinstance(i, Ingested) for i in work.ingested)
-    assert work.failed == []
-    assert len(work.articles) == len(files)
-    assert {a.source_uri for a in work.articles} == {f.source_uri for f in files}
+    ingested, failed = extract_batch([ToRead(f) for f in files], LIMITS)
+    assert all(isinstance(i, Ingested) for i in ingested)
+    assert failed == []
+    docs = [i.doc for i in ingested]
+    assert all(isinstance(d, ExtractedDocument) for d in docs)
+    done = normalize_batch(docs, datetime.now(UTC), Scheme())
+    assert done.rejects == []
+    assert {a.source_uri for a in done.articles} == {f.source_uri for f in files}
     # Indexed for near copies on the cluster too.
-    assert all(len(a.near_copy_keys) == 25 for a in work.articles)
+    assert all(len(a.near_copy_keys) == 25 for a in done.articles)
+    assert done.seconds > 0
