@@ -60,6 +60,24 @@ def test_page_title_learns_the_site_name_from_the_title_affix():
         ("<h1>Title here</h1><p>Posted on 14 March 2024</p>", "2024-03-14"),
         # Updates are not publication dates: the metadata's original date is kept instead.
         ("<h1>Title here</h1><p>Updated August 14, 2025</p>", None),
+        # Fractions of a second in the datetime (which htmldate rejects) still give the day.
+        (
+            '<h1>Podcast Equipment Checklist</h1><div><span>Stefan</span>'
+            '<time datetime="2026-03-05T12:01:28.041Z">March 5, 2026</time></div>',
+            "2026-03-05",
+        ),
+        # The datetime is read before the text, which prints the month first.
+        (
+            '<time class="localised-date" datetime="2023-10-12T19:38:01.0870000Z">'
+            "10/12/2023 7:38:01 PM</time><h1>Skiplagging in the relocation process</h1>",
+            "2023-10-12",
+        ),
+        # A datetime in no standard form leaves the printed date to read.
+        (
+            '<h1>The information bottleneck method</h1><p><time datetime="4/24/2000 12:00:00 AM">'
+            "24 Apr 2000 • 3 min read</time></p>",
+            "2000-04-24",
+        ),
     ],
 )
 def test_header_date(body, expected):
@@ -154,6 +172,37 @@ def test_extracted_title(html, must_be, must_not_be):
             (None, None),
         ),
         ("", "<h1>Title here</h1>", "2021-11-19", ("2021-11-19", "htmldate")),
+        # "09.10.2024" read day first is the declared 10 September read the other way round.
+        (
+            '<script type="application/ld+json">{"datePublished": "2024-09-10T16:07:00.000Z"}'
+            "</script>",
+            "<h1>Understanding renovation phases</h1><p>By Block Renovation 09.10.2024</p>",
+            "2024-10-09",
+            ("2024-09-10", "page"),
+        ),
+        # With no date declared, an update date shown beside the headline beats a date
+        # htmldate found elsewhere on the page.
+        (
+            "",
+            "<h1>Title here</h1><p>Updated: December 31, 2024</p>",
+            "2023-04-07",
+            ("2024-12-31", "page"),
+        ),
+        # ... unless htmldate's date is shown there too: it read the header as well.
+        (
+            "",
+            "<h1>Title here</h1><p>Updated November 11, 2022</p>"
+            "<p>Reviewed November 9, 2022</p>",
+            "2022-11-09",
+            ("2022-11-09", "htmldate"),
+        ),
+        # ... or the update date is the declared modification date: null, not a guess.
+        (
+            '<meta property="article:modified_time" content="2026-01-12T10:00:00+00:00">',
+            "<h1>Title here</h1><p>Last updated: January 12, 2026.</p>",
+            None,
+            (None, None),
+        ),
     ],
 )
 def test_page_date(head, body, htmldate, expected):
