@@ -14,7 +14,7 @@ import trafilatura
 from htmldate.extractors import try_date_expr
 from lxml.html import HtmlElement
 
-from transforms.metadata import choose_title, parse_authors, site_affixes
+from transforms.metadata import choose_title, declared_headlines, parse_authors, site_affixes
 
 _WORD = re.compile(r"\w+")
 _STOPWORDS = frozenset(justext.get_stoplist("English"))
@@ -62,6 +62,7 @@ _BLOCK_TAGS = (
     "dt",
     "figcaption",
 )
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 _HEADLINE_LD = re.compile(r'"headline"\s*:\s*("(?:[^"\\]|\\.)*")')
 _TITLE_METAS = frozenset(("og:title", "twitter:title"))
 _YEAR = re.compile(r"\b(?:19[89]\d|20[0-3]\d)\b")
@@ -303,7 +304,11 @@ def page_title(tree: HtmlElement, site_names: list[str]) -> tuple[str | None, Ht
     title = next((_text(t) for t in tree.iter("title")), "")
     h1s = list(tree.iter("h1"))
     headings = [_text(h) for h in h1s]
-    site_names.extend(site_affixes(title, [*metas, *headings]))
+    dropped = declared_headlines(title, site_names)
+    site_names[:] = [name for name in site_names if name not in dropped]
+    # A domain printed as the logo <h1> is the site's name ("davidbau.com Vibe Coding").
+    site_names.extend(h for h in headings if _DOMAIN.fullmatch(h) and h not in site_names)
+    site_names.extend(site_affixes(title, [*metas, *headings], site_names))
     chosen, index = choose_title(headings, [*metas, title], site_names)
     return chosen, (h1s[index] if index is not None else None)
 

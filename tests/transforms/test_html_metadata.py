@@ -9,6 +9,7 @@ from transforms.html import (
     page_date,
     page_title,
 )
+from transforms.metadata import clean_title
 
 BODY = "<p>" + "A sentence of article text that is long enough to keep. " * 20 + "</p>"
 
@@ -62,7 +63,7 @@ def test_page_title_learns_the_site_name_from_the_title_affix():
         ("<h1>Title here</h1><p>Updated August 14, 2025</p>", None),
         # Fractions of a second in the datetime (which htmldate rejects) still give the day.
         (
-            '<h1>Podcast Equipment Checklist</h1><div><span>Stefan</span>'
+            "<h1>Podcast Equipment Checklist</h1><div><span>Stefan</span>"
             '<time datetime="2026-03-05T12:01:28.041Z">March 5, 2026</time></div>',
             "2026-03-05",
         ),
@@ -126,6 +127,16 @@ def test_one_word_meta_author_is_kept():
             "<h1>How to Design a Website: a Complete Guide</h1>",
             "How to Design a Website: a Complete Guide",
             "a Complete Guide",
+        ),
+        # og:site_name declared as the headline itself: the headline <h1> is still the title.
+        (
+            '<title>Gardenary Planting vs. Ordinary Planting • Gardenary</title><meta property="og:'
+            'site_name" content="Gardenary Planting vs. Ordinary Planting"><meta property="og:url" '
+            'content="https://www.gardenary.com/blog/planting"></head><body>'
+            "<h1>Gardenary Planting vs. Ordinary Planting</h1>"
+            "<h1>Gardenary Planting vs Traditional Planting</h1>",
+            "Gardenary Planting vs. Ordinary Planting",
+            "Gardenary Planting vs Traditional Planting",
         ),
     ],
 )
@@ -191,8 +202,7 @@ def test_extracted_title(html, must_be, must_not_be):
         # ... unless htmldate's date is shown there too: it read the header as well.
         (
             "",
-            "<h1>Title here</h1><p>Updated November 11, 2022</p>"
-            "<p>Reviewed November 9, 2022</p>",
+            "<h1>Title here</h1><p>Updated November 11, 2022</p><p>Reviewed November 9, 2022</p>",
             "2022-11-09",
             ("2022-11-09", "htmldate"),
         ),
@@ -231,3 +241,13 @@ def test_page_date(head, body, htmldate, expected):
 def test_ld_authors(ld, expected):
     tree = tree_of(f'<script type="application/ld+json">{ld}</script>', "")
     assert ld_authors(tree) == expected
+
+
+def test_domain_logo_h1_names_the_site():
+    page = (
+        "<html><head><title>davidbau.com Vibe Coding</title></head><body>"
+        f"<h1>davidbau.com</h1>{BODY}</body></html>"
+    )
+    parts = extract_html_parts(page)
+    assert "davidbau.com" in parts.site_names
+    assert clean_title(parts.title, parts.site_names) == "Vibe Coding"
