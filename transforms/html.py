@@ -14,7 +14,7 @@ import trafilatura
 from htmldate.extractors import try_date_expr
 from lxml.html import HtmlElement
 
-from transforms.metadata import choose_title, parse_authors, site_affixes
+from transforms.metadata import choose_title, declared_headlines, parse_authors, site_affixes
 
 _WORD = re.compile(r"\w+")
 _STOPWORDS = frozenset(justext.get_stoplist("English"))
@@ -62,6 +62,7 @@ _BLOCK_TAGS = (
     "dt",
     "figcaption",
 )
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 _HEADLINE_LD = re.compile(r'"headline"\s*:\s*("(?:[^"\\]|\\.)*")')
 _TITLE_METAS = frozenset(("og:title", "twitter:title"))
 _YEAR = re.compile(r"\b(?:19[89]\d|20[0-3]\d)\b")
@@ -303,7 +304,11 @@ def page_title(tree: HtmlElement, site_names: list[str]) -> tuple[str | None, Ht
     title = next((_text(t) for t in tree.iter("title")), "")
     h1s = list(tree.iter("h1"))
     headings = [_text(h) for h in h1s]
-    site_names.extend(site_affixes(title, [*metas, *headings]))
+    dropped = declared_headlines(title, site_names)
+    site_names[:] = [name for name in site_names if name not in dropped]
+    # A domain printed as the logo <h1> is the site's name ("davidbau.com Vibe Coding").
+    site_names.extend(h for h in headings if _DOMAIN.fullmatch(h) and h not in site_names)
+    site_names.extend(site_affixes(title, [*metas, *headings], site_names))
     chosen, index = choose_title(headings, [*metas, title], site_names)
     return chosen, (h1s[index] if index is not None else None)
 
@@ -372,18 +377,33 @@ def page_date(
     """(YYYY-MM-DD, source) of publication; `found` is htmldate's date. (None, None) if unknown.
 
     The date shown beside the headline comes first, then the declared publication date, then
-    htmldate's. htmldate's is dropped when it is a bare 1 January (a year guessed from a
-    copyright line or a URL) or the page's declared modification date: null, not a guess.
+    htmldate's. A shown date that is the declared one with day and month swapped ("09.10.2024"
+    on a page declaring 10 September) is read as declared. When a page declares no date and
+    shows only an update date beside the headline, that date is the page's date unless it is
+    the declared modification date or htmldate's date is shown beside the headline too.
+    htmldate's is dropped when it is a bare 1 January (a year guessed from a copyright line or
+    a URL) or the page's declared modification date: null, not a guess.
     """
-    shown = header_date(tree, headline)
-    if shown:
-        return shown, "page"
+    shown = header_dates(tree, headline)
+    published = next((day for day, updated in shown if not updated), None)
     declared, source = structured_date(tree)
+    if published:
+        if declared and published != declared and _swapped(published) == declared:
+            return declared, "page"
+        return published, "page"
     if declared:
         return declared, source
-    if found and not found.endswith("-01-01") and found not in modified_dates(tree):
+    modified = modified_dates(tree)
+    if shown and shown[0][0] not in modified and found not in {day for day, _ in shown}:
+        return shown[0][0], "page"
+    if found and not found.endswith("-01-01") and found not in modified:
         return found, "htmldate"
     return None, None
+
+
+def _swapped(day: str) -> str:
+    """YYYY-DD-MM for YYYY-MM-DD: the same numbers read in the other order."""
+    return f"{day[:4]}-{day[8:10]}-{day[5:7]}"
 
 
 _MODIFIED_METAS = frozenset(
@@ -417,11 +437,18 @@ def header_date(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
 
     Dates labelled as updates are skipped: the page's metadata dates the original better.
     """
+    return next((day for day, updated in header_dates(tree, headline) if not updated), None)
+
+
+def header_dates(tree: HtmlElement, headline: HtmlElement | None) -> list[tuple[str, bool]]:
+    """(YYYY-MM-DD, is labelled as an update) for each date beside the headline, nearest first."""
     if headline is None:
-        return None
+        return []
+    found = []
     for el in _near_headline(tree, headline):
         if el.tag == "time":
-            raw = el.get("datetime") or _text(el)
+            # The machine-readable datetime first: its text may be "10/12/2023", month first.
+            raws = [el.get("datetime") or "", _text(el)]
         elif el.tag in ("script", "style", "td", "th"):
             # Table cells near the headline hold the article's data, not its date.
             continue
@@ -429,10 +456,25 @@ def header_date(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
             raw = (el.text or "").strip()
             if len(raw) > _MAX_DATE_CHARS or not _YEAR.search(raw):
                 continue
-        day = try_date_expr(raw[:_MAX_DATE_CHARS], "%Y-%m-%d", False, _FIRST_DAY, _LAST_DAY)
-        if day and not _UPDATED.search(_label(el)) and not _is_update_element(el):
-            return day
-    return None
+            raws = [raw]
+        day = next(filter(None, map(_shown_day, raws)), None)
+        if day:
+            found.append((day, bool(_UPDATED.search(_label(el))) or _is_update_element(el)))
+    return found
+
+
+def _shown_day(raw: str) -> str | None:
+    """YYYY-MM-DD of a date as a page prints it, within the plausible range; None if none."""
+    raw = raw.strip()[:_MAX_DATE_CHARS]
+    iso = _ISO_DAY.match(raw)
+    if iso:
+        # htmldate rejects ISO timestamps with fractions of a second ("...28.041Z").
+        try:
+            day = datetime.fromisoformat(iso.group(1))
+        except ValueError:
+            return None
+        return iso.group(1) if _FIRST_DAY <= day < _LAST_DAY else None
+    return try_date_expr(raw, "%Y-%m-%d", False, _FIRST_DAY, _LAST_DAY) if raw else None
 
 
 def _is_update_element(el: HtmlElement) -> bool:

@@ -172,6 +172,9 @@ def _strip_parenthesized_site(text: str, keys: Sequence[str]) -> str:
 _WORD_RE = re.compile(r"\w+")
 _DOMAIN_RE = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 _AFFIX_JUNK = " |-–—:·•»«/"
+# A separator between the headline and an affix; a bare space continues the headline.
+_SET_APART_END = re.compile(r"[|\-–—:·•»«/]\s*$")
+_SET_APART_START = re.compile(r"^\s*[|\-–—:·•»«/]")
 # Longest site name learned from a <title> affix; longer leftovers are part of the headline.
 _MAX_AFFIX_WORDS = 6
 _MIN_CUE_CHARS = 8
@@ -180,21 +183,54 @@ _MIN_HEADLINE_AGREEMENT = 0.15
 _MAX_HEADLINE_WORDS = 30
 
 
-def site_affixes(page_title: str | None, cues: Sequence[str]) -> list[str]:
-    """What <title> adds around another title cue (og:title, <h1>): the site's name; [] if none."""
+def site_affixes(
+    page_title: str | None, cues: Sequence[str], site_names: Sequence[str] = ()
+) -> list[str]:
+    """What <title> adds around another title cue (og:title, <h1>): the site's name; [] if none.
+
+    A cue that is itself one of the known site_names is the logo, not the headline. An affix
+    counts only when a separator sets it apart: "Best X in 2025" around "Best X" adds no name.
+    """
     page = " ".join((page_title or "").split())
+    keys = _site_keys(site_names)
     # The longest cue inside the title is the headline; a shorter one may be the site's logo.
     for cue in sorted(cues, key=lambda c: len(c or ""), reverse=True):
         cue = " ".join((cue or "").split())
         # A domain printed as the logo <h1> is the site's name, never the headline.
-        if _DOMAIN_RE.fullmatch(cue):
+        if _DOMAIN_RE.fullmatch(cue) or _squash(cue) in keys:
             continue
         start = page.casefold().find(cue.casefold()) if len(cue) >= _MIN_CUE_CHARS else -1
         if start < 0 or cue == page:
             continue
-        affixes = (page[:start].strip(_AFFIX_JUNK), page[start + len(cue) :].strip(_AFFIX_JUNK))
+        head, tail = page[:start], page[start + len(cue) :]
+        affixes = (
+            head.strip(_AFFIX_JUNK) if _SET_APART_END.search(head) else "",
+            tail.strip(_AFFIX_JUNK) if _SET_APART_START.search(tail) else "",
+        )
         return [a for a in affixes if a and len(a.split()) <= _MAX_AFFIX_WORDS]
     return []
+
+
+def declared_headlines(page_title: str | None, site_names: Sequence[str]) -> list[str]:
+    """Site names that are really the headline: the <title> prints them beside its domain's name.
+
+    Some sites declare the headline as og:site_name ("Planting Guide • Gardenary" on
+    gardenary.com, site name "Planting Guide"); stripping it as a site name would strip the
+    headline. [] when the title has no part that names the domain.
+    """
+    keys = _site_keys([n for n in site_names if n and _DOMAIN_RE.fullmatch(n.strip())])
+    parts = [segment for _, segment in _split_title(" ".join((page_title or "").split()))]
+    if len(parts) < 2 or not keys:
+        return []
+    named = [_squash(p) for p in parts if _names_site(p, keys, loose=False)]
+    return [
+        name
+        for name in site_names
+        if name
+        and _squash(name) in {_squash(p) for p in parts}
+        and not _names_site(name, keys, loose=False)
+        and any(key != _squash(name) for key in named)
+    ]
 
 
 def _overlap(a: str, b: str) -> float:

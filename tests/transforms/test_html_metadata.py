@@ -9,6 +9,7 @@ from transforms.html import (
     page_date,
     page_title,
 )
+from transforms.metadata import clean_title
 
 BODY = "<p>" + "A sentence of article text that is long enough to keep. " * 20 + "</p>"
 
@@ -60,6 +61,24 @@ def test_page_title_learns_the_site_name_from_the_title_affix():
         ("<h1>Title here</h1><p>Posted on 14 March 2024</p>", "2024-03-14"),
         # Updates are not publication dates: the metadata's original date is kept instead.
         ("<h1>Title here</h1><p>Updated August 14, 2025</p>", None),
+        # Fractions of a second in the datetime (which htmldate rejects) still give the day.
+        (
+            "<h1>Podcast Equipment Checklist</h1><div><span>Stefan</span>"
+            '<time datetime="2026-03-05T12:01:28.041Z">March 5, 2026</time></div>',
+            "2026-03-05",
+        ),
+        # The datetime is read before the text, which prints the month first.
+        (
+            '<time class="localised-date" datetime="2023-10-12T19:38:01.0870000Z">'
+            "10/12/2023 7:38:01 PM</time><h1>Skiplagging in the relocation process</h1>",
+            "2023-10-12",
+        ),
+        # A datetime in no standard form leaves the printed date to read.
+        (
+            '<h1>The information bottleneck method</h1><p><time datetime="4/24/2000 12:00:00 AM">'
+            "24 Apr 2000 • 3 min read</time></p>",
+            "2000-04-24",
+        ),
     ],
 )
 def test_header_date(body, expected):
@@ -109,6 +128,16 @@ def test_one_word_meta_author_is_kept():
             "How to Design a Website: a Complete Guide",
             "a Complete Guide",
         ),
+        # og:site_name declared as the headline itself: the headline <h1> is still the title.
+        (
+            '<title>Gardenary Planting vs. Ordinary Planting • Gardenary</title><meta property="og:'
+            'site_name" content="Gardenary Planting vs. Ordinary Planting"><meta property="og:url" '
+            'content="https://www.gardenary.com/blog/planting"></head><body>'
+            "<h1>Gardenary Planting vs. Ordinary Planting</h1>"
+            "<h1>Gardenary Planting vs Traditional Planting</h1>",
+            "Gardenary Planting vs. Ordinary Planting",
+            "Gardenary Planting vs Traditional Planting",
+        ),
     ],
 )
 def test_extracted_title(html, must_be, must_not_be):
@@ -154,6 +183,36 @@ def test_extracted_title(html, must_be, must_not_be):
             (None, None),
         ),
         ("", "<h1>Title here</h1>", "2021-11-19", ("2021-11-19", "htmldate")),
+        # "09.10.2024" read day first is the declared 10 September read the other way round.
+        (
+            '<script type="application/ld+json">{"datePublished": "2024-09-10T16:07:00.000Z"}'
+            "</script>",
+            "<h1>Understanding renovation phases</h1><p>By Block Renovation 09.10.2024</p>",
+            "2024-10-09",
+            ("2024-09-10", "page"),
+        ),
+        # With no date declared, an update date shown beside the headline beats a date
+        # htmldate found elsewhere on the page.
+        (
+            "",
+            "<h1>Title here</h1><p>Updated: December 31, 2024</p>",
+            "2023-04-07",
+            ("2024-12-31", "page"),
+        ),
+        # ... unless htmldate's date is shown there too: it read the header as well.
+        (
+            "",
+            "<h1>Title here</h1><p>Updated November 11, 2022</p><p>Reviewed November 9, 2022</p>",
+            "2022-11-09",
+            ("2022-11-09", "htmldate"),
+        ),
+        # ... or the update date is the declared modification date: null, not a guess.
+        (
+            '<meta property="article:modified_time" content="2026-01-12T10:00:00+00:00">',
+            "<h1>Title here</h1><p>Last updated: January 12, 2026.</p>",
+            None,
+            (None, None),
+        ),
     ],
 )
 def test_page_date(head, body, htmldate, expected):
@@ -182,3 +241,13 @@ def test_page_date(head, body, htmldate, expected):
 def test_ld_authors(ld, expected):
     tree = tree_of(f'<script type="application/ld+json">{ld}</script>', "")
     assert ld_authors(tree) == expected
+
+
+def test_domain_logo_h1_names_the_site():
+    page = (
+        "<html><head><title>davidbau.com Vibe Coding</title></head><body>"
+        f"<h1>davidbau.com</h1>{BODY}</body></html>"
+    )
+    parts = extract_html_parts(page)
+    assert "davidbau.com" in parts.site_names
+    assert clean_title(parts.title, parts.site_names) == "Vibe Coding"

@@ -5,6 +5,7 @@ import pytest
 from transforms.metadata import (
     choose_title,
     clean_title,
+    declared_headlines,
     detect_language,
     drop_site_authors,
     identify_language,
@@ -421,6 +422,58 @@ def test_choose_title(headings, metas, site_names, expected):
 )
 def test_site_affixes(page_title, cues, expected):
     assert site_affixes(page_title, cues) == expected
+
+
+@pytest.mark.parametrize(
+    ("page_title", "cues", "site_names", "expected"),
+    [
+        # The logo <h1> is the known site name, not the headline the title wraps.
+        (
+            "Best Yoga Retreat Travel Insurance Options | Ambuja Yoga",
+            ["Ambuja Yoga", "Travel Insurance For Yoga Retreats"],
+            ["Ambuja Yoga", "ambujayoga.com"],
+            [],
+        ),
+        # No separator: the title's "in 2025" continues the headline, it names no site.
+        (
+            "Best Travel Insurance for Seniors in 2025",
+            ["Best Travel Insurance for Seniors"],
+            [],
+            [],
+        ),
+        (
+            "Where to Bike in Houston | Houstonia Magazine",
+            ["Where to Bike in Houston"],
+            ["houstoniamag.com"],
+            ["Houstonia Magazine"],
+        ),
+    ],
+)
+def test_site_affixes_with_known_site_names(page_title, cues, site_names, expected):
+    assert site_affixes(page_title, cues, site_names) == expected
+
+
+@pytest.mark.parametrize(
+    ("page_title", "site_names", "expected"),
+    [
+        # og:site_name holding the headline, beside the part that names gardenary.com.
+        (
+            "Gardenary Planting vs. Ordinary Planting • Gardenary",
+            ["Gardenary Planting vs. Ordinary Planting", "gardenary.com"],
+            ["Gardenary Planting vs. Ordinary Planting"],
+        ),
+        # The site's own name beside the headline stays a site name.
+        (
+            "Where to Bike in Houston | Houstonia Magazine",
+            ["Houstonia Magazine", "houstoniamag.com"],
+            [],
+        ),
+        # Without a domain there is nothing to tell the two parts apart.
+        ("Planting Guide • Gardenary", ["Planting Guide"], []),
+    ],
+)
+def test_declared_headlines(page_title, site_names, expected):
+    assert declared_headlines(page_title, site_names) == expected
 
 
 @pytest.mark.parametrize(
