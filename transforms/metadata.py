@@ -557,6 +557,69 @@ _DATEPARSER_SETTINGS = {
 }
 
 
+_MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_CLOCK = r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*(?P<half>[ap])?\.?(?:m\.?)?)?"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+# The English spellings most pages print ("July 13, 2024", "13 July 2024, 09:01", "Mon, Jul
+# 13, 2024 at 4:32 pm"), read here in microseconds; anything else goes to dateparser.
+_ENGLISH_DATE_RES = (
+    re.compile(
+        rf"^{_WEEKDAY}(?P<month>[a-z]{{3,9}})\.?\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+"
+        rf"(?P<year>\d{{4}}){_CLOCK}$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"^{_WEEKDAY}(?P<day>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?(?P<month>[a-z]{{3,9}})\.?,?\s+"
+        rf"(?P<year>\d{{4}}){_CLOCK}$",
+        re.IGNORECASE,
+    ),
+)
+
+
+def _parse_english(text: str) -> datetime | None:
+    """A date in a common English spelling; None when the text is not one (or not a date)."""
+    for pattern in _ENGLISH_DATE_RES:
+        m = pattern.match(text)
+        if m is None:
+            continue
+        month = _MONTH_NUMBERS.get(m.group("month").lower())
+        if month is None:
+            return None
+        hour = minute = 0
+        if m.group("hour") is not None:
+            hour, minute = int(m.group("hour")), int(m.group("minute"))
+            half = (m.group("half") or "").lower()
+            if half and not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if half == "p" else 0) if half else hour
+        try:
+            return datetime(int(m.group("year")), month, int(m.group("day")), hour, minute)
+        except ValueError:
+            return None
+    return None
+
+
 def _as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
@@ -583,6 +646,10 @@ def _parse_cached(text: str, languages: tuple[str, ...] | None) -> datetime | No
             return datetime(year, month, day)
         except ValueError:
             return None
+    if languages is None or "en" in languages:
+        english = _parse_english(text)
+        if english is not None:
+            return english
     langs = list(languages) if languages else None
     parsed = dateparser.parse(text, languages=langs, settings=_DATEPARSER_SETTINGS)
     if parsed is None:

@@ -1,7 +1,9 @@
 from datetime import UTC, datetime
 
+import dateparser
 import pytest
 
+from transforms import metadata
 from transforms.metadata import (
     choose_title,
     clean_title,
@@ -492,3 +494,33 @@ def test_drop_site_authors(names, site_names, expected):
 
 def test_parse_authors_splits_at_dot_operator():
     assert parse_authors("Ben Applebaum-Bauch ⋅ Review") == ["Ben Applebaum-Bauch"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "July 13, 2024",
+        "Mar 8, 2024",
+        "Sept 9, 2021",
+        "November 24, 2016 at 4:32 pm",
+        "December 19, 2025, 12:26 am",
+        "December 20, 2025 at 14:01",
+        "20 Dec 2025, 11:59",
+        "30 Sep 2022, 11:07am",
+        "29th August, 2023",
+        "Tuesday, July 13, 2024",
+        "Mon, 3 Feb 2025",
+    ],
+)
+def test_common_english_dates_skip_dateparser_with_its_answer(text):
+    fast = metadata._parse_english(text)
+    assert fast is not None
+    slow = dateparser.parse(text, languages=["en"], settings=metadata._DATEPARSER_SETTINGS)
+    assert fast == slow.replace(tzinfo=None)
+
+
+@pytest.mark.parametrize(
+    "text", ["Smarch 3, 2024", "February 30, 2024", "July 13, 2024 at 14:01 pm", "4/1/2024"]
+)
+def test_what_the_english_reader_cannot_read_is_left_to_dateparser(text):
+    assert metadata._parse_english(text) is None
