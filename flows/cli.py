@@ -23,7 +23,7 @@ from flows.settings import DEFAULT_SOURCE, DEFAULT_WAREHOUSE, Settings, prefect_
 from flows.sources import SourceError, discover
 from transforms.nearcopy import DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD, Scheme
 from transforms.sitechrome import MIN_SITE_DOCS
-from warehouse import duck
+from warehouse import duck, lake
 from warehouse.lock import WarehouseBusy, WriterLock
 from warehouse.publish import rebuild
 from warehouse.schema import TABLES
@@ -77,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="Parquet lake folder (default: <warehouse>_lake beside the file)",
+    )
+    run.add_argument(
+        "--lake-url",
+        default=None,
+        metavar="URL",
+        help="keep a copy of the lake on object storage, e.g. s3://bucket/lake (fsspec URL), "
+        "brought up to date after each publish",
     )
     run.add_argument("--batch-size", type=int, default=500, help="documents per batch")
     run.add_argument(
@@ -190,6 +197,12 @@ def _parser() -> argparse.ArgumentParser:
     warehouse_arg(rebuild)
     rebuild.add_argument(
         "--lake", type=Path, default=None, help="Parquet lake folder (default: <warehouse>_lake)"
+    )
+    rebuild.add_argument(
+        "--lake-url",
+        default=None,
+        metavar="URL",
+        help="first copy into the lake folder what this copy on object storage holds and it lacks",
     )
     rebuild.add_argument("--wait", type=float, default=0.0, metavar="SECONDS")
 
@@ -339,6 +352,12 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         console.print(f"[red]error:[/red] {summary['error']}")
     console.print(f"warehouse:    {summary['warehouse']}", soft_wrap=True)
     console.print(f"parquet lake: {summary['lake']}", soft_wrap=True)
+    if summary.get("mirror_error"):
+        console.print(
+            f"[yellow]lake copy not brought up to date:[/yellow] {summary['mirror_error']}"
+        )
+    elif summary.get("mirrored_files"):
+        console.print(f"lake copy:    {summary['mirrored_files']} files copied", soft_wrap=True)
     console.print("query it:", soft_wrap=True)
     console.print(
         f'  newsetl sql "select title, publisher, language, published_at from articles"'
@@ -385,6 +404,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
                 source=args.source,
                 warehouse=str(args.warehouse),
                 lake_dir=str(args.lake) if args.lake else None,
+                lake_url=args.lake_url,
                 batch_size=args.batch_size,
                 max_input_bytes=args.max_input_bytes,
                 max_decompressed_bytes=args.max_decompressed_bytes,
@@ -443,8 +463,11 @@ def _progress_bar(console: Console, enabled: bool) -> Iterator[None]:
 def cmd_rebuild(args: argparse.Namespace, console: Console) -> int:
     lake_dir = args.lake or Settings(warehouse=args.warehouse).lake_dir
     try:
+        if args.lake_url:
+            fetched = lake.sync(args.lake_url, str(lake_dir))
+            console.print(f"copied {fetched} files from {args.lake_url} into {lake_dir}")
         counts = rebuild(args.warehouse, lake_dir, wait_seconds=args.wait)
-    except (duck.WarehouseError, WarehouseBusy) as exc:
+    except (duck.WarehouseError, WarehouseBusy, OSError) as exc:
         return _fail(str(exc))
     console.print(
         f"rebuilt {args.warehouse} from {lake_dir}: "

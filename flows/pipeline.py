@@ -118,6 +118,9 @@ class RunSummary:
     expectations_failed: int = 0
     seconds: float = 0.0
     error: str | None = None
+    # Lake files copied to settings.lake_url after the publish, and why copying stopped.
+    mirrored_files: int = 0
+    mirror_error: str | None = None
     # Wall seconds of the run's steps in the flow process, and CPU seconds summed over the
     # processes that read and extract ("ingest", "extract").
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -421,12 +424,23 @@ def publish_task(
         con.close()
     _pause(settings, "promote")
     lake.promote(lake_dir, run_id)
+    if settings.lake_url:
+        _mirror(summary, settings)
     publish_artifacts(summary)
     summary.stage_seconds["publish"] = time.perf_counter() - started
     summary.stage_seconds["validate"] = validator.seconds
     summary.stage_seconds = {k: round(v, 3) for k, v in summary.stage_seconds.items()}
     summary.worker_seconds = {k: round(v, 3) for k, v in summary.worker_seconds.items()}
     return summary
+
+
+def _mirror(summary: RunSummary, settings: Settings) -> None:
+    """Copy the lake's new files to object storage. The run is committed by now: a failed
+    copy is reported, and the next run copies whatever is still missing."""
+    try:
+        summary.mirrored_files = lake.sync(str(settings.lake_dir), settings.lake_url)
+    except Exception as exc:  # the store is down or refuses: the warehouse is fine
+        summary.mirror_error = f"{type(exc).__name__}: {exc}"
 
 
 def publish_artifacts(s: RunSummary) -> None:
@@ -493,6 +507,7 @@ def newsetl_flow(
     source: str,
     warehouse: str,
     lake_dir: str | None = None,
+    lake_url: str | None = None,
     batch_size: int = 500,
     max_input_bytes: int | None = None,
     max_decompressed_bytes: int | None = None,
@@ -515,6 +530,7 @@ def newsetl_flow(
         source=source,
         warehouse=Path(warehouse),
         lake=Path(lake_dir) if lake_dir else None,
+        lake_url=lake_url,
         batch_size=batch_size,
         reprocess=reprocess,
         reprocess_since=_day_start(reprocess_since),

@@ -33,6 +33,9 @@ class Settings:
     source: str = str(DEFAULT_SOURCE)
     warehouse: Path = DEFAULT_WAREHOUSE
     lake: Path | None = None  # default: <warehouse stem>_lake beside the warehouse file
+    # A copy of the lake on object storage (an fsspec URL such as s3://bucket/lake), brought
+    # up to date after each publish.
+    lake_url: str | None = None
     batch_size: int = 500
     max_input_bytes: int = 20 * 1024 * 1024
     max_decompressed_bytes: int = 100 * 1024 * 1024

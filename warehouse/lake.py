@@ -92,3 +92,37 @@ def promote(lake: Path, run_id: str) -> None:
 def discard(lake: Path, run_id: str) -> None:
     """Drop a run's staged parts (its publish was refused)."""
     shutil.rmtree(staging_dir(lake, run_id), ignore_errors=True)
+
+
+def _files(fs, root: str) -> dict[str, int]:
+    """Relative path -> size of every published file under root (staging left out)."""
+    root = root.rstrip("/")
+    if not fs.exists(root):
+        return {}
+    found = fs.find(root, detail=True)
+    return {
+        path[len(root) + 1 :]: info["size"]
+        for path, info in found.items()
+        if info.get("type") == "file" and not path[len(root) + 1 :].startswith(STAGING)
+    }
+
+
+def sync(source: str, target: str) -> int:
+    """Copy every published lake file missing from target, or of another size there (a copy
+    cut short), from source; source and target are folders or fsspec URLs. Returns the
+    number of files copied. Parts are immutable once published, so this is a mirror."""
+    import fsspec
+
+    src_fs, src_root = fsspec.core.url_to_fs(source)
+    dst_fs, dst_root = fsspec.core.url_to_fs(target)
+    have = _files(dst_fs, dst_root)
+    copied = 0
+    for rel, size in sorted(_files(src_fs, src_root).items()):
+        if have.get(rel) == size:
+            continue
+        dst = f"{dst_root.rstrip('/')}/{rel}"
+        dst_fs.makedirs(dst.rsplit("/", 1)[0], exist_ok=True)
+        with src_fs.open(f"{src_root.rstrip('/')}/{rel}", "rb") as r, dst_fs.open(dst, "wb") as w:
+            shutil.copyfileobj(r, w, 1 << 20)
+        copied += 1
+    return copied
