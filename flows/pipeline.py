@@ -590,12 +590,9 @@ def run_pipeline(settings: Settings) -> RunSummary:
         # closed before the publish opens its own.
         with contextlib.closing(duck.connect(settings.warehouse)) as con:
             publish.recover_staging(con, settings.lake_dir)
-            ledger = duck.read_ledger(con)
             chrome = SiteChrome(con, settings.min_site_docs)
             try:
-                _process_batches(
-                    files, ledger, chrome, settings, validator, summary, reports, at, con
-                )
+                _process_batches(files, chrome, settings, validator, summary, reports, at, con)
                 if chrome.counted:
                     stage_site_lines_task(quote(con), settings, summary.run_id)
                 with _timed(summary.stage_seconds, "link"):
@@ -736,9 +733,11 @@ def _add_worker_seconds(worker: dict[str, float], ingested: Sequence[Ingested]) 
             worker[stage] = worker.get(stage, 0.0) + seconds
 
 
-def _plans(files, ledger, settings, statuses: Counter[str]) -> Iterator[BatchPlan]:
-    """Batches with something to read; batches of unchanged inputs are only counted."""
+def _plans(files, con, settings, statuses: Counter[str]) -> Iterator[BatchPlan]:
+    """Batches with something to read; batches of unchanged inputs are only counted. The
+    ledger is read a batch at a time, so the flow never holds the whole of it."""
     for part, batch in enumerate(chunks(files, settings.batch_size)):
+        ledger = duck.read_ledger(con, [f.source_uri for f in batch])
         items, status, batch_statuses = plan_batch(batch, ledger, settings)
         if items:
             yield BatchPlan(part, batch, items, status, batch_statuses)
@@ -747,13 +746,13 @@ def _plans(files, ledger, settings, statuses: Counter[str]) -> Iterator[BatchPla
             progress.skip(len(batch))
 
 
-def _process_batches(files, ledger, chrome, settings, validator, summary, reports, at, con):
+def _process_batches(files, chrome, settings, validator, summary, reports, at, con):
     run_article_ids: set[str] = set()
     reasons: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     timings = summary.stage_seconds, summary.worker_seconds
     produce = _dask_batches if settings.runner == "dask" else _local_batches
-    plans = _plans(files, ledger, settings, statuses)
+    plans = _plans(files, con, settings, statuses)
     progress.start(len(files))
     for processed in produce(plans, settings, validator, at, timings, chrome):
         plan = processed.plan

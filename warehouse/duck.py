@@ -183,9 +183,10 @@ class LedgerEntry:
     normalizer_version: str | None
 
 
-def read_ledger(con: duckdb.DuckDBPyConnection) -> dict[str, LedgerEntry]:
-    """source_uri -> its ledger entry."""
-    return {row[0]: LedgerEntry(*row[1:]) for row in con.execute(sql("ledger")).fetchall()}
+def read_ledger(con: duckdb.DuckDBPyConnection, uris: Sequence[str]) -> dict[str, LedgerEntry]:
+    """source_uri -> its ledger entry, for those of these inputs the warehouse has seen."""
+    rows = con.execute(sql("ledger"), {"uris": list(uris)}).fetchall()
+    return {row[0]: LedgerEntry(*row[1:]) for row in rows}
 
 
 def start_site_line_counts(con: duckdb.DuckDBPyConnection) -> None:

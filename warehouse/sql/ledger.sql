@@ -1,5 +1,10 @@
--- Every input the warehouse has processed, with when and by which code versions.
-with last_runs as (
+-- What the warehouse knows of these inputs ($uris): when and by which code versions it
+-- processed each.
+with wanted as (
+    select unnest($uris) as source_uri
+),
+
+last_runs as (
     select run_id, started_at from pipeline_runs
 ),
 
@@ -13,6 +18,7 @@ final as (
         articles.extractor_version,
         articles.normalizer_version
     from inputs
+    inner join wanted on wanted.source_uri = inputs.source_uri
     left join last_runs on last_runs.run_id = inputs.last_run_id
     left join articles on articles.article_id = inputs.article_id
 )
