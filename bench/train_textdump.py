@@ -146,13 +146,8 @@ def _title_data(pages: list[Page]) -> list[tuple[np.ndarray, np.ndarray]]:
     out = []
     for p in pages:
         logits, start, end = td._body_span(p.lines, p.counts)
-        context = td._title_context(p.lines, start, end)
-        rows, hits = [], []
-        for cand in td._title_candidates(p.lines, start, end):
-            if not td._is_title_shaped(p.lines, cand):
-                continue
-            rows.append(td._title_features(p.lines, cand, start, p.counts, p.stop, logits, context))
-            hits.append(_fold(cand[1].strip()) == p.gold_title)
+        cands, rows = td._title_rows(p.lines, start, end, p.counts, p.stop, logits)
+        hits = [_fold(cand[1].strip()) == p.gold_title for cand in cands]
         if any(hits):
             out.append((np.array(rows), np.array(hits, dtype=float)))
     return out

@@ -220,9 +220,12 @@ _CREDIT_PREFIX_RE = re.compile(r"^(?:photo|foto|bild|image|credit|picture)s?\s*:
 _HARD_LABELS = frozenset({"filename", "crosslink", "promo", "chrome", "caption", "alt"})
 _META_LABELS = frozenset({"date", "byline", "caption", "alt"})
 # Labels a headline never carries.
-_TITLE_SKIP = frozenset(
-    {"date", "byline", "caption", "filename", "attribution", "promo", "crosslink", "alt"}
-)
+_TITLE_SKIP = frozenset({"date", "byline", "caption", "filename", "alt"})
+# Title candidates: lines this far above and below the first body line.
+_TITLE_ABOVE = 60
+_TITLE_BELOW = 120
+# Title cues (the last of each candidate's features) also compared with the page's best.
+_RELATIVE = 5
 
 # The densest run of text-like lines (a feature of the line model): a line earns
 # (density - _MIN_DENSITY) per character, pays _LINE_COST, and chrome pays _CHROME_COST.
@@ -243,21 +246,24 @@ _FOOTER_WINDOW = 6
 # BEGIN WEIGHTS: written by bench/train_textdump.py from the dev set; do not edit by hand.
 # fmt: off
 _BODY_WEIGHTS = (
-    -1.2354, 0.2088, -0.2753, -1.1438, 0.4581, 0.5730, 1.5461, 0.0379,
-    -0.9001, 0.6563, 0.0000, -1.1954, -2.3828, -1.0612, -2.2933, 0.0000,
-    -2.1426, -3.2187, -2.1954, -0.3908, -1.1161, 0.9873, 0.0426, 1.4794,
-    -0.0499, 0.6849, -0.0480, 0.4306, -0.2166, 0.2580, -0.0366, -0.8321,
-    0.3621, -0.2938, 0.2827, 0.0902, -0.9693, 0.9967,
+    -1.2395, 0.2074, -0.2723, -1.1422, 0.4575, 0.5729, 1.5489, 0.0375,
+    -0.9005, 0.6582, 0.0000, -1.1948, -2.3827, -1.0621, -2.2923, 0.0000,
+    -2.1450, -3.4285, -2.1947, -0.3899, -1.1156, 0.9854, 0.0430, 1.4800,
+    -0.0493, 0.6837, -0.0471, 0.4318, -0.2167, 0.2573, -0.0360, -0.8306,
+    0.3625, -0.2940, 0.2832, 0.0900, -0.9623, 0.9983,
 )
 _SMOOTH_WEIGHTS = (
-    0.6205, 0.4520, 0.1024, 0.0623, -0.0492, 0.0063, 0.4783, 0.0292,
+    0.6199, 0.4535, 0.1018, 0.0616, -0.0499, 0.0049, 0.4795, 0.0297,
 )
 _TITLE_WEIGHTS = (
-    0.0000, -0.6173, -1.7394, -0.5559, -3.5748, 0.5816, 2.7487, -0.5575,
-    4.6985, 0.3328, 0.4810, -3.8007, -3.1461, -1.2769, -0.2750, 0.8315,
-    3.0025, 0.5995, -1.1391, 0.6128, -1.7662, 0.9726, -2.5401, -1.0194,
-    -0.8443, -1.5650, -5.4348, 3.7942, 0.9465, 4.1585, -2.1353, 0.0271,
-    0.1207, 0.1619,
+    0.0000, -0.8593, -1.8231, -0.6510, 3.0454, 4.7556, 4.9322, -1.0635,
+    0.0109, 0.2136, -5.0274, -2.7374, -0.8929, -2.8333, 1.1636, 2.7809,
+    0.0269, -2.5910, 1.1023, -1.8730, 0.9256, -2.1840, -1.2476, -1.4125,
+    -1.9148, -3.4567, 2.9425, 3.5544, 3.4750, -0.9581, -0.2444, -0.7021,
+    -0.2361, 0.6745, 0.6869, -3.9402, -0.2533, 9.1574, -1.5385, -0.1535,
+    0.8130, 3.3907, 1.4952, 0.9864, -1.8018, 3.0767, 0.9787, -1.2154,
+    0.6806, 1.6769, 1.8460, 1.2190, 0.4435, -1.0546, -0.2249, -1.7224,
+    -0.3665, -0.9987, 0.6806, 1.6769, 1.8460, 1.2190, 0.4435,
 )
 # fmt: on
 # END WEIGHTS
@@ -400,7 +406,7 @@ _LABEL_ONE_HOT = {k: tuple(float(k == j) for j in _BODY_LABELS) for k in ("", *_
 _CAP_WORD_RE = re.compile(r"(?:^|\s)[A-ZÀ-ÖØ-ÞА-ЯЁΑ-Ω]")
 _LIST_ITEM_RE = re.compile(r"^(?:\d{1,2}[.):]|[•▪◦·*–-])\s")
 # Separators that join a headline to a site name or section in a page-title or breadcrumb line.
-_TITLE_SPLIT_RE = re.compile(r"\s+[|–—-]\s+|\s*[›»]\s*|\s+::\s+|\s+/\s*")
+_TITLE_SPLIT_RE = re.compile(r"\s+[|–—>-]\s+|\s*[›»]\s*|\s+::\s+|\s+/\s*|(?<=\w)/(?=[A-Z])")
 # Logit of the lines beyond either end of the page: the first line has a "chrome" neighbour.
 _EDGE_LOGIT = -4.0
 
@@ -526,12 +532,12 @@ def _confidence(lines: list[_Line], logits: list[float], start: int, end: int) -
 
 
 def _title_candidates(lines: list[_Line], start: int, end: int) -> list[tuple[int, str, int]]:
-    """(line, text, kind): lines just above the body, and the parts of page-title lines.
+    """(line, text, kind): lines around the start of the body, and the parts of page-title lines.
 
     kind 0 is a whole line, 1 the text before a separator ("Headline | Site"), 2 the text after
     one ("Home › Section › Headline").
     """
-    lo, hi = max(0, start - 25), min(end, start + 40, len(lines))
+    lo, hi = max(0, start - _TITLE_ABOVE), min(start + _TITLE_BELOW, len(lines))
     out = [(i, lines[i].text, 0) for i in range(lo, hi)]
     for i in sorted(set(range(min(8, len(lines)))) | set(range(lo, hi))):
         text = lines[i].text
@@ -546,6 +552,54 @@ def _title_candidates(lines: list[_Line], start: int, end: int) -> list[tuple[in
     return out
 
 
+@dataclass(slots=True)
+class _TitleContext:
+    """What every title candidate of a page is compared with."""
+
+    body_counts: Counter[str]
+    vocab: Counter[str]
+    lead: set[str]
+    top_norms: list[str]
+    ranks: dict[int, int]
+    # The lines each word is printed on, to find the lines that quote a phrase.
+    where: dict[str, list[int]]
+    # prose[i]: closed sentences of a dozen words or more among the lines before line i.
+    prose: list[int]
+
+
+def _title_context(lines: list[_Line], start: int, end: int) -> _TitleContext:
+    """Body words and their counts, the lead's words, top lines, and rank above the body."""
+    span = lines[start : min(end, start + 60)]
+    body_counts: Counter[str] = Counter()
+    for line in span:
+        body_counts.update(line.words)
+    lead = [line for line in lines[start:end] if _is_prose(line)][:3]
+    ranks: dict[int, int] = {}
+    for i in range(min(start, len(lines)) - 1, max(-1, start - 60), -1):
+        line = lines[i]
+        if not line.label and 2 <= len(line.words) <= 30:
+            ranks[i] = len(ranks)
+            if len(ranks) == 3:
+                break
+    prose = [0]
+    vocab: Counter[str] = Counter()
+    where: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        prose.append(prose[-1] + _is_prose(line))
+        vocab.update(line.words)
+        for w in set(line.words):
+            where.setdefault(w, []).append(i)
+    return _TitleContext(
+        body_counts=body_counts,
+        vocab=vocab,
+        lead={w for line in lead for w in line.words},
+        top_norms=[line.norm for line in lines[:8]],
+        ranks=ranks,
+        where=where,
+        prose=prose,
+    )
+
+
 def _title_features(
     lines: list[_Line],
     cand: tuple[int, str, int],
@@ -553,10 +607,10 @@ def _title_features(
     counts: Counter[str],
     stop: frozenset[str],
     logits: list[float],
-    context: tuple[set[str], list[str], dict[int, int]],
+    context: _TitleContext,
 ) -> list[float]:
     """Cues that a candidate is the headline: position, shape, repetition, overlap with the body."""
-    body, top_norms, ranks = context
+    top_norms, ranks = context.top_norms, context.ranks
     i, text, kind = cand
     line = lines[i]
     words = _WORD_RE.findall(text.lower()) if kind else line.words
@@ -564,7 +618,7 @@ def _title_features(
     n = len(words)
     dist = start - i
     content = [w for w in words if w not in stop and len(w) > 2]
-    overlap = sum(w in body for w in content) / len(content) if content else 0.0
+    overlap = sum(w in context.body_counts for w in content) / len(content) if content else 0.0
     tokens = text.split()
     caps = sum(t[:1].isupper() for t in tokens) / len(tokens)
     near_meta = any(
@@ -579,6 +633,42 @@ def _title_features(
     last = text[-1]
     z = logits[i]
     z_next = logits[i + 1] if i + 1 < len(logits) else _EDGE_LOGIT
+    # A headline is quoted again in breadcrumbs, share links and "N thoughts on ..." lines;
+    # a one-word menu item is quoted everywhere, so only phrases count.
+    quoted = quoted_end = 0
+    if n >= 2:
+        phrase = f" {norm} "
+        for j in min((context.where.get(w, []) for w in words), key=len):
+            other = f" {lines[j].norm} "
+            if j != i and other != phrase and phrase in other:
+                quoted += 1
+                quoted_end += other.endswith(phrase)
+    body_counts = context.body_counts
+    freq = sum(min(body_counts[w], 4) for w in content) / (4 * len(content)) if content else 0.0
+    lead = sum(w in context.lead for w in content) / len(content) if content else 0.0
+    long_words = [t for t in tokens[1:] if len(t) > 3]
+    title_case = sum(t[:1].isupper() for t in long_words) / len(long_words) if long_words else 0.0
+    prose_before = context.prose[i] - context.prose[min(start, i)]
+    vocab = context.vocab
+    # How often the page repeats the candidate's words beyond the candidate itself.
+    echo = sum(min(vocab[w] - 1, 8) for w in content) / (8 * len(content)) if content else 0.0
+    # Two templates often print the headline twice, a few lines apart.
+    twin = any(
+        lines[j].norm == norm for j in range(max(0, i - 8), min(len(lines), i + 9)) if j != i
+    )
+    prose_soon = any(_is_prose(lines[j]) for j in range(i + 1, min(len(lines), i + 4)))
+    # Menus and link lists are runs of short lines; a headline stands among longer ones.
+    around = range(max(0, i - 3), min(len(lines), i + 4))
+    short = sum(len(lines[j].words) <= 4 and lines[j].text[-1] not in ".!?" for j in around)
+    following = lines[i + 1] if i + 1 < len(lines) else None
+    standfirst = (
+        following is not None
+        and not following.label
+        and 8 <= len(following.words) <= 45
+        and following.text[-1] in ".!?"
+    )
+    joined = _TITLE_SPLIT_RE.search(text) is not None
+    name_like = 2 <= n <= 4 and not any(w in stop or w.isdigit() for w in words) and caps == 1.0
     return [
         1.0,
         min(max(dist, 0), 40) / 10,
@@ -588,7 +678,6 @@ def _title_features(
         float(3 <= n <= 7),
         float(8 <= n <= 20),
         float(counts[norm] > 1),
-        overlap,
         sum(w in stop for w in words) / n,
         float(last in "?!"),
         float(last == "."),
@@ -605,13 +694,35 @@ def _title_features(
         float(bool(_LIST_ITEM_RE.match(text))),
         float(kind == 1),
         float(kind == 2),
-        float(kind == 0 and i < 8 and bool(_TITLE_SPLIT_RE.search(text))),
+        float(kind == 0 and i < 8 and joined),
         max(-8.0, min(8.0, z)) / 4,
         max(-8.0, min(8.0, z_next)) / 4,
         i / len(lines),
         float(kind > 0 and counts[norm] > 0),
         min(max(-dist, 0), 40) / 10,
         *(float(ranks.get(i, -1) == r) for r in (0, 1, 2)),
+        float(quoted_end > 0),
+        title_case,
+        math.log1p(prose_before) / 2,
+        float(prose_before == 0),
+        math.log1p(n) / 3,
+        float(line.label == "promo"),
+        float(line.label == "attribution"),
+        float(dist > 25),
+        float(-dist > 40),
+        float(twin),
+        float(prose_soon),
+        # A breadcrumb's or page title's parts, still joined: "Blog > Headline".
+        float(joined),
+        short / len(around),
+        float(standfirst),
+        float(name_like),
+        # Compared across the page's candidates by _title_rows: keep these _RELATIVE last.
+        overlap,
+        freq,
+        lead,
+        echo,
+        min(quoted, 3) / 3,
     ]
 
 
@@ -624,20 +735,27 @@ def _is_title_shaped(lines: list[_Line], cand: tuple[int, str, int]) -> bool:
     return line.label not in _TITLE_SKIP and 1 <= len(line.words) <= 40 and len(text) <= 250
 
 
-def _title_context(
-    lines: list[_Line], start: int, end: int
-) -> tuple[set[str], list[str], dict[int, int]]:
-    """What every candidate is compared with: body words, top lines, and rank above the body."""
-    body = {w for line in lines[start : min(end, start + 60)] for w in line.words}
-    top_norms = [line.norm for line in lines[:8]]
-    ranks: dict[int, int] = {}
-    for i in range(min(start, len(lines)) - 1, max(-1, start - 60), -1):
-        line = lines[i]
-        if not line.label and 2 <= len(line.words) <= 30:
-            ranks[i] = len(ranks)
-            if len(ranks) == 3:
-                break
-    return body, top_norms, ranks
+def _title_rows(
+    lines: list[_Line],
+    start: int,
+    end: int,
+    counts: Counter[str],
+    stop: frozenset[str],
+    logits: list[float],
+) -> tuple[list[tuple[int, str, int]], list[list[float]]]:
+    """The page's title candidates and their features, with how each compares to the best."""
+    context = _title_context(lines, start, end)
+    cands = [c for c in _title_candidates(lines, start, end) if _is_title_shaped(lines, c)]
+    rows = [_title_features(lines, c, start, counts, stop, logits, context) for c in cands]
+    if not rows:
+        return cands, rows
+    # The headline's words run through the article more than any other candidate's.
+    tops = [max(row[-k] for row in rows) for k in range(_RELATIVE, 0, -1)]
+    for row in rows:
+        cues = row[-_RELATIVE:]
+        row.extend(float(v == top) for v, top in zip(cues, tops, strict=True))
+        row.extend(v - top for v, top in zip(cues, tops, strict=True))
+    return cands, rows
 
 
 def _title_candidate(
@@ -649,16 +767,9 @@ def _title_candidate(
     logits: list[float],
 ) -> tuple[int, str, int] | None:
     """The headline among the candidates, scored by a linear model over each page's candidates."""
-    context = _title_context(lines, start, end)
-    best, best_score = None, float("-inf")
-    for cand in _title_candidates(lines, start, end):
-        if not _is_title_shaped(lines, cand):
-            continue
-        feats = _title_features(lines, cand, start, counts, stop, logits, context)
-        score = _dot(_TITLE_WEIGHTS, feats)
-        if score > best_score:
-            best, best_score = cand, score
-    return best
+    cands, rows = _title_rows(lines, start, end, counts, stop, logits)
+    scores = [_dot(_TITLE_WEIGHTS, row) for row in rows]
+    return cands[scores.index(max(scores))] if scores else None
 
 
 def _deglue(

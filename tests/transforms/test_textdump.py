@@ -224,6 +224,47 @@ def test_title_is_cut_from_a_page_title_line(top: str, title: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("top", "title"),
+    [
+        # Breadcrumbs print the headline after the sections, with or without spaces.
+        ("Home > World > Talks go on in Geneva", "Talks go on in Geneva"),
+        ("World/Europe/Talks go on in Geneva", "Talks go on in Geneva"),
+    ],
+)
+def test_title_is_cut_from_a_breadcrumb(top: str, title: str) -> None:
+    text = f"Daily Planet\n\nHome\n\nNews\n\nWorld\n\n{top}\n\n{STORY}\n\nSubscribe"
+    assert clean_text_dump(text, "en").title == title
+
+
+def test_title_may_use_a_word_of_site_chrome() -> None:
+    # "newsletter" marks promotion lines, but a headline about newsletters is still one.
+    title = "How to write a good newsletter with AI"
+    story = STORY.replace("talks", "newsletter drafts")
+    text = f"{title}\n\nJane Writer\n\nDec 3, 2025\n\n{story}\n\nSubscribe\n\nShare"
+    assert clean_text_dump(text, "en").title == title
+
+
+DUMPS = REPO / "tests" / "data" / "textdump"
+
+
+@pytest.mark.parametrize(
+    ("stem", "title"),
+    [
+        (
+            "0162",
+            "Graphic information technology vs. graphic design: Which program is right for you?",
+        ),
+        ("0294", "Best Practices for PTO Benefits"),
+        ("4446", "I built a tool that creates a weekly newsletter digest"),
+    ],
+)
+def test_title_of_real_dumps(stem: str, title: str) -> None:
+    parts = clean_text_dump((DUMPS / f"{stem}.txt").read_text(encoding="utf-8"))
+    assert parts.title == title
+    assert title not in parts.paragraphs
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         # A headline keeps its own line above a byline, a tag or a date.
