@@ -123,14 +123,41 @@ def views() -> dict[str, str]:
     }
 
 
-def merge_sql(table: Table) -> str:
-    """MERGE of staged Parquet into a table by its key, per the table's on_match rule."""
-    key_match = " and ".join(f"target.{k} = staged.{k}" for k in table.key)
-    on_match = ""
-    if table.on_match == "update":
-        updated = [n for n in table.schema.names if n not in table.key + table.keep_on_update]
-        on_match = "when matched then update set " + ", ".join(f"{n} = staged.{n}" for n in updated)
-    return sql("merge_rows").format(table=table.name, key_match=key_match, on_match=on_match)
+def merge_sql(table: Table) -> list[str]:
+    """Statements that merge staged Parquet into a table by its key, per its on_match rule."""
+    keys = ", ".join(table.key)
+    names = {
+        "table": table.name,
+        "keys": keys,
+        "key_match": " and ".join(f"target.{k} = staged.{k}" for k in table.key),
+    }
+    if table.on_match != "update":
+        return [sql("merge_insert").format(**names)]
+    statements = []
+    replace = join_kept = ""
+    if table.keep_on_update:
+        kept = ", ".join(table.keep_on_update)
+        statements.append(
+            sql("merge_kept").format(
+                **names, kept=kept, target_keys=", ".join(f"target.{k}" for k in table.key)
+            )
+        )
+        replace = (
+            "replace ("
+            + ", ".join(
+                f"coalesce(merge_kept.{c}, staged.{c}) as {c}" for c in table.keep_on_update
+            )
+            + ")"
+        )
+        join_kept = f"left join merge_kept using ({keys})"
+    statements += [
+        part.strip()
+        for part in sql("merge_replace")
+        .format(**names, replace=replace, join_kept=join_kept)
+        .split(";")
+        if part.strip()
+    ]
+    return statements
 
 
 def merge_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: Sequence[Path]) -> int:
@@ -138,7 +165,8 @@ def merge_parquet(con: duckdb.DuckDBPyConnection, table: Table, files: Sequence[
     if not files:
         return 0
     params = {"files": [str(f) for f in files]}
-    con.execute(merge_sql(table), params)
+    for statement in merge_sql(table):
+        con.execute(statement, params)
     return con.execute(sql("count_parquet_rows"), params).fetchone()[0]
 
 
