@@ -55,6 +55,15 @@ def test_a_page_trafilatura_finds_nothing_on_gets_the_fallback_text():
     assert "Shopping Guides" not in text
 
 
+def test_a_page_where_trafilatura_drops_a_list_gets_the_fuller_recall_text():
+    html = gzip.decompress((TEST_PAGES / "4180.html.gz").read_bytes()).decode()
+    parts = extract_html_parts(html)
+    text = "\n\n".join(parts.paragraphs)
+    assert parts.method == "trafilatura+fallback"
+    assert "Newborns average 16-17 hours of sleep per day" in text
+    assert "Routine is important. It should be soothing and quiet" in text
+
+
 # Chrome trafilatura keeps inside or above the story, not only after it: (page, kept, dropped).
 INNER_CHROME = [
     ("0030", "Become a successful graphic designer with the skills", "Awesome, you're subscribed!"),
