@@ -55,6 +55,36 @@ def test_a_page_trafilatura_finds_nothing_on_gets_the_fallback_text():
     assert "Shopping Guides" not in text
 
 
+def test_a_page_where_trafilatura_drops_a_list_gets_the_fuller_recall_text():
+    html = gzip.decompress((TEST_PAGES / "4180.html.gz").read_bytes()).decode()
+    parts = extract_html_parts(html)
+    text = "\n\n".join(parts.paragraphs)
+    assert parts.method == "trafilatura+fallback"
+    assert "Newborns average 16-17 hours of sleep per day" in text
+    assert "Routine is important. It should be soothing and quiet" in text
+
+
+# Chrome trafilatura keeps inside or above the story, not only after it: (page, kept, dropped).
+INNER_CHROME = [
+    ("0030", "Become a successful graphic designer with the skills", "Awesome, you're subscribed!"),
+    (
+        "0030",
+        "Enrolling in a certificate or IT certification program in NYC",
+        "Thanks for subscribing! Look out for your first newsletter",
+    ),
+    ("0397", "Introduction to Clematis Pruning", "Subscribe to our best newsletters"),
+    ("0397", "Keep Them Sharp: A sharp blade makes a clean cut", "Trending News"),
+]
+
+
+@pytest.mark.parametrize(("page_id", "kept", "dropped"), INNER_CHROME)
+def test_chrome_lines_before_the_end_are_cut_too(page_id, kept, dropped):
+    html = gzip.decompress((TEST_PAGES / f"{page_id}.html.gz").read_bytes()).decode()
+    text = "\n\n".join(extract_html_parts(html).paragraphs)
+    assert kept in text
+    assert dropped not in text
+
+
 @pytest.mark.parametrize("page_id", sorted({page_id for page_id, _, _ in PAGES}))
 def test_pages_trafilatura_reads_well_keep_its_text(page_id):
     parts = extract_html_parts(_page(page_id))
