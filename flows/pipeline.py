@@ -249,7 +249,6 @@ class SiteChrome:
 
     con: duckdb.DuckDBPyConnection
     min_site_docs: int
-    counted: bool = False
 
     def __post_init__(self) -> None:
         duck.start_site_line_counts(self.con)
@@ -259,7 +258,6 @@ class SiteChrome:
         lookup = partial(duck.site_line_counts, self.con)
         docs, counts = drop_site_chrome(docs, lookup, self.min_site_docs)
         duck.add_site_line_counts(self.con, counts)
-        self.counted = self.counted or bool(counts)
         return docs
 
 
@@ -593,8 +591,8 @@ def run_pipeline(settings: Settings) -> RunSummary:
             chrome = SiteChrome(con, settings.min_site_docs)
             try:
                 _process_batches(files, chrome, settings, validator, summary, reports, at, con)
-                if chrome.counted:
-                    stage_site_lines_task(quote(con), settings, summary.run_id)
+                # Writes no part when the run counted nothing.
+                stage_site_lines_task(quote(con), settings, summary.run_id)
                 with _timed(summary.stage_seconds, "link"):
                     summary.near_copies = link_task(settings, summary.run_id, at, quote(con))
             except Exception as exc:
