@@ -400,7 +400,7 @@ def publish_task(
         if summary.status != "failed":
             try:
                 summary.articles_loaded = publish.apply_data(con, files)
-                _validate_warehouse(con, validator, reports)
+                validate_warehouse(con, validator, reports)
                 _check_accounting(summary)
             except Exception as exc:
                 summary.status, summary.error = "failed", f"{type(exc).__name__}: {exc}"
@@ -472,13 +472,20 @@ def publish_artifacts(s: RunSummary) -> None:
     )
 
 
-def _validate_warehouse(con, validator: Validator, reports: list[StageReport]) -> None:
-    """Re-check the whole articles table inside the publish transaction."""
-    frame = con.execute(f"select {', '.join(WAREHOUSE_FRAME.names)} from articles").df()
-    final = validator.validate("warehouse", frame, key="article_id")
-    reports.append(final)
-    if final.batch_failures:
-        raise PublishRefused("warehouse validation failed: " + "; ".join(final.batch_failures))
+def validate_warehouse(
+    con, validator: Validator, reports: list[StageReport], rows_per_part: int = 25_000
+) -> None:
+    """Re-check the whole articles table inside the publish transaction, a part at a time."""
+    failures: list[str] = []
+    parts = duck.key_partitions(
+        con, ARTICLES.name, WAREHOUSE_FRAME.names, "article_id", rows_per_part
+    )
+    for frame in parts:
+        part = validator.validate("warehouse", frame, key="article_id")
+        reports.append(part)
+        failures += [f for f in part.batch_failures if f not in failures]
+    if failures:
+        raise PublishRefused("warehouse validation failed: " + "; ".join(failures))
 
 
 def _write_records(s: RunSummary, settings: Settings, reports, at: datetime) -> None:
@@ -650,15 +657,17 @@ def _local_batches(plans, settings, validator, at, timings, chrome) -> Iterator[
 
 
 @task(name="extract_batch", cache_policy=NO_CACHE)
-def extract_batch_task(items: Sequence[ToRead], limits: ReadLimits):
+def extract_batch_task(items: Sequence[ToRead], limits: ReadLimits, seconds: float):
     """Read and extract a batch in one process of the cluster."""
-    return extract_batch(items, limits)
+    return extract_batch(items, limits, seconds)
 
 
 @task(name="normalize_batch", cache_policy=NO_CACHE)
-def normalize_batch_task(docs: Sequence[ExtractedDocument], now: datetime, scheme: Scheme):
+def normalize_batch_task(
+    docs: Sequence[ExtractedDocument], now: datetime, scheme: Scheme, seconds: float
+):
     """Normalize and index a batch in one process of the cluster."""
-    return normalize_batch(docs, now, scheme)
+    return normalize_batch(docs, now, scheme, seconds)
 
 
 def _dask_batches(plans, settings, validator, at, timings, chrome) -> Iterator[Processed]:
@@ -700,7 +709,12 @@ def _dask_batches(plans, settings, validator, at, timings, chrome) -> Iterator[P
             docs, rejects, reports = collect_ingested(
                 ingested, failed, plan.status, plan.statuses, validator, chrome
             )
-            parameters = {"docs": docs, "now": at, "scheme": settings.near_copies}
+            parameters = {
+                "docs": docs,
+                "now": at,
+                "scheme": settings.near_copies,
+                "seconds": settings.doc_timeout_seconds,
+            }
             future = runner.submit(normalize_batch_task, parameters)
             normalizing.append((plan, future, rejects, reports))
 
@@ -713,7 +727,11 @@ def _dask_batches(plans, settings, validator, at, timings, chrome) -> Iterator[P
             return Processed(plan, done.articles, rejects + done.rejects, reports)
 
         for plan in itertools.chain([first], plans):
-            parameters = {"items": plan.items, "limits": settings.read_limits}
+            parameters = {
+                "items": plan.items,
+                "limits": settings.read_limits,
+                "seconds": settings.doc_timeout_seconds,
+            }
             extracting.append((plan, runner.submit(extract_batch_task, parameters)))
             if len(extracting) >= in_flight:
                 hand_over()

@@ -7,6 +7,8 @@ travel, so the flow's memory does not grow with page size or batch size.
 
 from __future__ import annotations
 
+import ctypes
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from transforms.ingest import STAGE as INGEST
 from transforms.ingest import ingest_bytes
 from transforms.nearcopy import Scheme
 from transforms.normalize import STAGE as NORMALIZE
-from transforms.pipeline import guarded, normalizer, run_stage
+from transforms.pipeline import guarded, normalizer, reject, split_results
 from transforms.records import Article, ExtractedDocument, RawDocument, RawSummary, Reject
 
 
@@ -112,12 +114,60 @@ def reader(limits: ReadLimits) -> Callable[[ToRead], Ingested]:
     return partial(read_and_extract, limits=limits)
 
 
+class _OverTime(BaseException):
+    """Raised inside a document's work when its time is up. Not an Exception, so that the
+    handlers of the stage and its libraries let it through."""
+
+
+_raise_in_thread = ctypes.pythonapi.PyThreadState_SetAsyncExc
+_raise_in_thread.argtypes = (ctypes.c_ulong, ctypes.py_object)
+
+
+def time_limited(fn: Callable, item, stage: str, seconds: float | None):
+    """guarded(fn, item, stage), rejected with `<stage>_timeout` once it runs `seconds`.
+
+    For cluster tasks, where no process can be killed per document: the limit is an
+    exception raised in the working thread, which Python delivers the next time the work
+    runs Python code. A call into C that never returns is not stopped; the read limits
+    (size, elements) bound those.
+    """
+    if seconds is None:
+        return guarded(fn, item, stage)
+    thread, lock = threading.get_ident(), threading.Lock()
+    running = [True]
+
+    def stop() -> None:
+        with lock:
+            if running[0]:
+                _raise_in_thread(thread, _OverTime)
+
+    timer = threading.Timer(seconds, stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        try:
+            return guarded(fn, item, stage)
+        finally:
+            with lock:
+                running[0] = False
+            timer.cancel()
+    except _OverTime:
+        return reject(item, stage, f"{stage}_timeout", f"no result within {seconds:g} s")
+
+
+def run_limited(
+    items: Sequence, fn: Callable, stage: str, seconds: float | None
+) -> tuple[list, list[Reject]]:
+    """fn over items in this thread, each guarded and held to `seconds`."""
+    return split_results(time_limited(fn, item, stage, seconds) for item in items)
+
+
 def extract_batch(
-    items: Sequence[ToRead], limits: ReadLimits
+    items: Sequence[ToRead], limits: ReadLimits, seconds: float | None = None
 ) -> tuple[list[Ingested], list[Reject]]:
     """Read and extract a batch in this process (a cluster task): (ingested, inputs whose
-    reading or extraction raised)."""
-    return run_stage(items, reader(limits), EXTRACT)
+    reading or extraction raised or ran over `seconds`)."""
+    return run_limited(items, reader(limits), EXTRACT, seconds)
 
 
 @dataclass(slots=True)
@@ -129,8 +179,13 @@ class Normalized:
     seconds: float  # CPU seconds
 
 
-def normalize_batch(docs: Sequence[ExtractedDocument], now: datetime, scheme: Scheme) -> Normalized:
-    """Normalize and index a batch in this process."""
+def normalize_batch(
+    docs: Sequence[ExtractedDocument],
+    now: datetime,
+    scheme: Scheme,
+    seconds: float | None = None,
+) -> Normalized:
+    """Normalize and index a batch in this process, each document held to `seconds`."""
     started = time.process_time()
-    articles, rejects = run_stage(docs, normalizer(now, scheme), NORMALIZE)
+    articles, rejects = run_limited(docs, normalizer(now, scheme), NORMALIZE, seconds)
     return Normalized(articles, rejects, time.process_time() - started)

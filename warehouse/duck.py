@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 
 from warehouse.schema import TABLES, Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _DUCK_TYPES = {
     pa.string(): "varchar",
@@ -250,6 +254,27 @@ def run_site_lines(
     """The run's per-site paragraph counts as site_lines rows, streamed."""
     query = "select *, $run_id as last_run_id from run_site_lines order by site, line_hash"
     return con.sql(query, params={"run_id": run_id}).to_arrow_reader(batch_rows)
+
+
+def key_partitions(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[str],
+    key: str,
+    rows_per_part: int = 25_000,
+) -> Iterator[pd.DataFrame]:
+    """A table's columns as DataFrames of about `rows_per_part` rows, split on a hash of `key`.
+
+    Equal keys, and all null keys, fall in the same part, so a uniqueness check run on each part
+    checks the whole table without holding it in memory at once.
+    """
+    rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+    parts = max(1, -(-rows // rows_per_part))
+    query = (
+        f"select {', '.join(columns)} from {table} where coalesce(hash({key}) % $parts, 0) = $part"
+    )
+    for part in range(parts):
+        yield con.execute(query, {"parts": parts, "part": part}).df()
 
 
 def articles_held_elsewhere(

@@ -83,3 +83,19 @@ def test_an_unchanged_rerun_on_the_dask_runner_starts_no_cluster(prefect_server,
         source=str(SAMPLES), warehouse=warehouse, runner="dask", dask_address="tcp://127.0.0.1:9"
     )
     assert (again["status"], again["inputs_unchanged"]) == ("no_op", 11)
+
+
+def test_a_cluster_task_holds_each_document_to_the_time_limit():
+    from distributed import Client, LocalCluster
+
+    from flows.work import run_limited
+    from tests.flows.test_work import busy, raw
+
+    with (
+        LocalCluster(n_workers=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        items = [raw("30"), raw("0")]
+        kept, rejects = client.submit(run_limited, items, busy, "extract", 1.0).result(timeout=60)
+    assert kept == ["0"]
+    assert [(r.source_uri, r.reason) for r in rejects] == [("/in/30.txt", "extract_timeout")]

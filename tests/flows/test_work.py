@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -15,10 +17,11 @@ from flows.work import (
     extract_batch,
     normalize_batch,
     read_and_extract,
+    run_limited,
 )
 from tests.conftest import SAMPLES
 from transforms.nearcopy import Scheme
-from transforms.records import ExtractedDocument, RawSummary, Reject
+from transforms.records import ExtractedDocument, RawDocument, RawSummary, Reject
 
 LIMITS = ReadLimits(1_000_000, 5_000_000, 100_000, 2_000_000)
 SEED = next((SAMPLES / "seeds").glob("*.txt"))
@@ -83,3 +86,45 @@ def test_a_batch_is_extracted_then_normalized_in_cluster_tasks():
     # Indexed for near copies on the cluster too.
     assert all(len(a.near_copy_keys) == 25 for a in done.articles)
     assert done.seconds > 0
+
+
+def busy(raw: RawDocument) -> str:
+    """Stand-in stage: spins in Python for as many seconds as the text says, or raises."""
+    if raw.text == "raise":
+        raise ValueError("bad page")
+    until = time.monotonic() + float(raw.text)
+    while time.monotonic() < until:
+        pass
+    return raw.text
+
+
+def raw(text: str) -> RawDocument:
+    return RawDocument(f"/in/{text}.txt", "h-" + text, len(text), None, "text", "utf-8", text)
+
+
+def limited_outcome(items: list[RawDocument]) -> tuple[list, dict[str, str], float]:
+    started = time.monotonic()
+    kept, rejects = run_limited(items, busy, "extract", 0.5)
+    return kept, {r.source_uri: r.reason for r in rejects}, time.monotonic() - started
+
+
+@pytest.mark.parametrize("in_thread", [False, True], ids=["main thread", "worker thread"])
+def test_a_document_over_its_time_is_stopped_and_the_batch_goes_on(in_thread):
+    items = [raw("0"), raw("30"), raw("raise"), raw("0.1")]
+    if in_thread:  # as on a Dask worker, which runs tasks in a thread
+        box: list = []
+        thread = threading.Thread(target=lambda: box.append(limited_outcome(items)))
+        thread.start()
+        thread.join()
+        kept, reasons, seconds = box[0]
+    else:
+        kept, reasons, seconds = limited_outcome(items)
+    assert kept == ["0", "0.1"]
+    assert reasons == {"/in/30.txt": "extract_timeout", "/in/raise.txt": "extract_error"}
+    assert seconds < 5
+    time.sleep(0.7)  # a finished document's timer never fires later
+
+
+def test_without_a_limit_every_document_runs_to_its_end():
+    kept, rejects = run_limited([raw("0.6")], busy, "extract", None)
+    assert (kept, rejects) == (["0.6"], [])

@@ -226,3 +226,25 @@ def test_site_line_counts_add_the_run_to_earlier_runs(con, tmp_path):
     assert con.execute("select count(*) from site_lines").fetchone() == (2,)
     duck.start_site_line_counts(con)
     assert lake.write_part(tmp_path, "r2", SITE_LINES, duck.run_site_lines(con, "r2"), 0) is None
+
+
+def test_key_partitions_keep_equal_and_null_keys_together(con):
+    con.execute("create table t (k varchar, v integer)")
+    keys = [f"k{i % 700}" for i in range(1000)] + [None] * 5
+    con.executemany("insert into t values (?, ?)", [(k, i) for i, k in enumerate(keys)])
+
+    parts = list(duck.key_partitions(con, "t", ["k", "v"], "k", rows_per_part=100))
+
+    assert len(parts) == 11
+    assert sorted(v for p in parts for v in p["v"]) == list(range(1005))
+    part_of: dict = {}
+    for n, part in enumerate(parts):
+        assert len(part) < 250  # about even: no part holds the table
+        for k in part["k"].where(part["k"].notna(), "null"):
+            assert part_of.setdefault(k, n) == n
+    assert len(part_of) == 701
+
+
+def test_key_partitions_of_an_empty_table_is_one_empty_frame(con):
+    parts = list(duck.key_partitions(con, ARTICLES.name, ["article_id"], "article_id"))
+    assert [len(p) for p in parts] == [0]
