@@ -71,8 +71,24 @@ _UPDATED_CLASS = re.compile(r"updat|modif", re.I)
 _PUBLISHED_CLASS = re.compile(r"publish|posted|entry-date|created", re.I)
 _BYLINE_ATTR = re.compile(r"author|byline", re.I)
 # An author's job title, bio or avatar sits in an "author-title"/"author-bio" box beside the name.
-_NOT_NAME_ATTR = re.compile(r"title|role|bio|desc|avatar|image|img|photo", re.I)
-_BY = re.compile(r"^\s*by\s", re.I)
+_NOT_NAME_ATTR = re.compile(r"title|role|bio|desc|avatar|image|img|photo|categor|\btags?\b", re.I)
+# Topic links (rel="tag", "post-categories") are no names, even right after a "By" label.
+_TAG_LIST = re.compile(r"categor|\btags?\b", re.I)
+# "By Jane Doe", "By: Jane Doe", "<span>Written by:</span><a>Jane Doe</a>": the first text.
+_BY = re.compile(r"^\s*(?:(?:written|posted|words)\s+)?by\b", re.I)
+# Far from the headline only these words mark a byline; a bare "by" there is a caption's.
+_WRITTEN_BY = re.compile(r"^\s*(?:written|posted|authored)\s+by\b", re.I)
+# A class or id of a comment thread; "has-comments" and "no-comments" describe the post.
+_COMMENT_TOKEN = re.compile(r"^(?:comments?(?:[-_]\S*)?|commentlist|\S*-comment-\d+)$", re.I)
+# A link to an author's page ("/author/jane-doe", "/contributors/jane-doe"), whatever its class.
+_AUTHOR_HREF = re.compile(r"/(?:authors?|contributors?|writers?)/[^/?#]", re.I)
+# What joins the names of co-authors printed in separate elements: "<a>A</a> and <a>B</a>".
+_CONNECTOR = re.compile(r"[,;&+]|and|und|et|y|och", re.I)
+_CONNECTOR_START = re.compile(r"^(?:[,;&+]|(?:and|und|et|y|och)\b)\s*", re.I)
+# Where the first name (or role) in a list of them ends.
+_FIRST_PIECE = re.compile(r"[,;&]|\band\b", re.I)
+# Dates, categories or labels a byline may print before the name ("Updated May 2, 2025").
+_MAX_NODES_BEFORE_NAME = 3
 # A label whose name follows in the next element: <p>Written by</p><p>Edzel Tabing</p>.
 _BY_LABEL = re.compile(r"^(?:(?:written|posted|words)\s+)?by:?$|^authors?:?$", re.I)
 # The header block around the headline: elements (in document order) searched for its date
@@ -219,10 +235,12 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         credits=credits,
         site_names=site_names,
         url=doc.url,
+        # A byline printed beside the headline beats trafilatura's page-wide author search.
         author=ld_authors(tree)
-        or (doc.author if parse_authors(doc.author) else None)
         or byline_near(tree, headline)
-        or _meta_author(tree),
+        or (doc.author if parse_authors(doc.author) else None)
+        or _meta_author(tree)
+        or written_by(tree),
         date=date,
         date_source=date_source,
         updated=max(modified_dates(tree), default=None),
@@ -503,18 +521,112 @@ def byline_near(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
         return None
     near = _near_headline(tree, headline)
     for at, el in enumerate(near):
-        attrs = " ".join(el.get(name, "") for name in ("class", "id", "itemprop", "rel"))
-        text = _text(el)
-        if _BY_LABEL.match(text) and at + 1 < len(near):
-            text = _text(near[at + 1])
-        elif _NOT_NAME_ATTR.search(attrs) or not (
-            _BYLINE_ATTR.search(attrs) or _BY.match(el.text or "")
+        if _BY_LABEL.match(_text(el)) and at + 1 < len(near):
+            el = near[at + 1]
+            if _TAG_LIST.search(_attrs(el)):
+                continue
+        elif _NOT_NAME_ATTR.search(_attrs(el)) or not (
+            _BYLINE_ATTR.search(_attrs(el))
+            or _BY.match(next(iter(_text_nodes(el)), ""))
+            or _AUTHOR_HREF.search(el.get("href") or "")
         ):
             continue
-        names = parse_authors(text) if len(text) <= _MAX_BYLINE_CHARS else []
+        names = _byline_names(el) if len(_text(el)) <= _MAX_BYLINE_CHARS else []
         if names:
             return "; ".join(names)
     return None
+
+
+def written_by(tree: HtmlElement) -> str | None:
+    """Names from the first "Written by ..." line anywhere on the page (an author box under
+    the article, say), outside the comments; None if there is none."""
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or not _WRITTEN_BY.match(el.text or ""):
+            continue
+        if len(_text(el)) > _MAX_BYLINE_CHARS or _in_comments(el):
+            continue
+        names = _byline_names(el)
+        if names:
+            return "; ".join(names)
+    return None
+
+
+def _in_comments(el: HtmlElement) -> bool:
+    """True inside a comment thread ("comments", "comment-body", id "div-comment-940")."""
+    for parent in el.iterancestors():
+        if parent.tag in ("body", "html"):
+            return False
+        tokens = f"{parent.get('class', '')} {parent.get('id', '')}".split()
+        if any(_COMMENT_TOKEN.match(token) for token in tokens):
+            return True
+    return False
+
+
+def _in_tag_list(node: HtmlElement | None, within: HtmlElement) -> bool:
+    """True when node, or an ancestor of it up to within, is a list of topic links."""
+    while node is not None:
+        if _TAG_LIST.search(_attrs(node)):
+            return True
+        if node is within:
+            return False
+        node = node.getparent()
+    return False
+
+
+def _attrs(el: HtmlElement) -> str:
+    return " ".join(el.get(name, "") for name in ("class", "id", "itemprop", "rel"))
+
+
+def _byline_names(el: HtmlElement) -> list[str]:
+    """Names in a byline element, read one text node at a time.
+
+    The names come from the first node that has any (after a "By" label, if there is one) and
+    from later nodes a connector ("and", ",", "&") joins on. A node that follows without one is
+    a role, badge or date ("Jane Doe" then "Verified expert"), which glued to the name would
+    spoil it.
+    """
+    names: list[str] = []
+    joined = False
+    skipped = 0
+    for node in _text_nodes(el):
+        if _BY_LABEL.match(node):
+            names, joined, skipped = [], True, 0
+            continue
+        if names and _CONNECTOR.fullmatch(node):
+            joined = True
+            continue
+        if names and not (joined or _CONNECTOR_START.match(node)):
+            break
+        node = _CONNECTOR_START.sub("", node)
+        # "<a>Jane Doe</a>, Senior Director, Content & Marketing": a role, not a co-author.
+        if names and not parse_authors(_FIRST_PIECE.split(node, maxsplit=1)[0]):
+            break
+        found = parse_authors(node)
+        names.extend(n for n in found if n not in names)
+        if not names:
+            # Right after "By" the name must follow; further on, the element is no byline.
+            skipped += 1
+            if joined or skipped > _MAX_NODES_BEFORE_NAME:
+                return []
+        joined = False
+    return names
+
+
+def _text_nodes(el: HtmlElement) -> list[str]:
+    """The element's non-empty text nodes, whitespace squashed, minus topic links; a <br>
+    continues its line."""
+    nodes: list[str] = []
+    for text in el.xpath(".//text()"):
+        squashed = " ".join(text.split())
+        parent = text.getparent()
+        owner = parent.getparent() if text.is_tail and parent is not None else parent
+        if _in_tag_list(owner, el):
+            continue
+        if nodes and text.is_tail and parent is not None and parent.tag == "br":
+            nodes[-1] = f"{nodes[-1]} {squashed}".strip()
+        elif squashed:
+            nodes.append(squashed)
+    return nodes
 
 
 _PERSON_TYPES = frozenset(("person", ""))

@@ -314,9 +314,16 @@ _BYLINE_PREFIX_RE = re.compile(
     r"|^(?-i:By(?=[A-Z][a-z]))",
     re.IGNORECASE,
 )
+_MONTH_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _CUT_AT_RE = re.compile(
     r"\s+(?:(?:(?:last\s+)?updated|published|posted|reviewed by|fact[- ]checked by|edited by)\b"
-    r"|on\s+(?:\w+\s+)?\d|\d{1,2}[:/.]\d|\|).*$",
+    r"|(?:on|at)\s+(?:\w+\s+)?\d|\d{1,2}[:/.]\d|\|"
+    # A date printed after the name: "Andrew Gerrand 4 August 2010", "David at May 4, 2021".
+    rf"|(?:(?:on|at)\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_NAME}\b"
+    rf"|{_MONTH_NAME}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b)).*$",
     re.IGNORECASE,
 )
 _SPLIT_RE = re.compile(
@@ -358,7 +365,7 @@ _NON_PERSON_WORDS = _words(
     "categories product products solution solutions feature features text link strategy "
     # Buttons and labels printed beside dates.
     "page latest tags checked fact select insight insights tips tricks started dashboard "
-    "partners"
+    "partners originally"
 )
 # Postnominal credentials ("RN", "PhD", "MD") trail a name after a comma or inside it.
 _CREDENTIALS = _words(
@@ -385,6 +392,9 @@ _MAX_NAME_TOKEN_CHARS = 20
 _DESCRIPTION_OPENERS = _words("former licensed certified board-certified registered")
 # One-word "names" with these endings are nouns from page furniture ("Development").
 _NOUN_ENDINGS = ("ment", "ity", "tion", "sion", "ness", "ship")
+# Long last words with these endings name a field ("Journalism"); "Clement" is too short.
+_FIELD_ENDINGS = ("ment", "tion", "ism", "ology")
+_MIN_FIELD_CHARS = 9
 
 
 def _strip_roles(tokens: list[str]) -> list[str]:
@@ -426,7 +436,10 @@ def _clean_author(part: str) -> str | None:
     if not tokens or len(tokens) > 5 or max(len(t) for t in tokens) > _MAX_NAME_TOKEN_CHARS:
         return None
     words = {token.lower().strip(".,") for token in tokens}
-    if words & _NON_PERSON_WORDS or words <= _MONTHS | _CREDENTIALS:
+    if words & _NON_PERSON_WORDS or words <= _MONTHS | _CREDENTIALS | _ROLE_MODIFIERS:
+        return None
+    # "Licensed Q Arabica Grader": a description of the person, not their name.
+    if tokens[0].lower() in _DESCRIPTION_OPENERS:
         return None
     if "".join(token.lower().replace(".", "") for token in tokens) in _CREDENTIALS:
         return None
@@ -437,6 +450,10 @@ def _clean_author(part: str) -> str | None:
     if len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) > 1:
         return None
     if len(tokens) == 1 and tokens[0].lower().endswith(_NOUN_ENDINGS):
+        return None
+    # "Community Development", "M.A. Journalism": a field or department, not a surname.
+    last = tokens[-1].lower()
+    if len(last) >= _MIN_FIELD_CHARS and last.endswith(_FIELD_ENDINGS):
         return None
     # A name starts with a capital; one lowercase word is a verb or noun from the page.
     if not tokens[0][:1].isalpha() or not tokens[0][:1].isupper():

@@ -8,6 +8,7 @@ from transforms.html import (
     ld_authors,
     page_date,
     page_title,
+    written_by,
 )
 from transforms.metadata import clean_title
 
@@ -95,11 +96,107 @@ def test_header_date(body, expected):
         # The job-title box beside an author's name is not a name.
         ('<h1>T</h1><div class="author-title">Research &amp; Development</div>', None),
         ('<h1>T</h1><span class="byline">Staff</span>', None),
+        # A link to the author's page needs no class.
+        (
+            '<h1>T</h1><div><a href="/authors/trevor-jackins">Trevor Jackins</a></div>',
+            "Trevor Jackins",
+        ),
+        ("<h1>T</h1><p>by: Ziyi Xu, Dec 17, 2025</p>", "Ziyi Xu"),
+        (
+            "<h1>T</h1><div>Updated: December 31, 2024<div>Written by:<span>Elise Nass</span></div>"
+            "</div>",
+            "Elise Nass",
+        ),
+        # The label in its own element, an avatar between it and the name.
+        (
+            '<h1>T</h1><div><span>Written by:</span><picture><img src="a.jpg"></picture>'
+            "<span>Elise Nass</span></div>",
+            "Elise Nass",
+        ),
+        # Topic links after "By" are skipped, not read as the name.
+        (
+            '<h1>T</h1><div><h4>By</h4><div class="post-category"><a rel="tag">Wedding Checklists'
+            '</a></div><a class="author" href="/author/naoise/">Naoise McNally</a></div>',
+            "Naoise McNally",
+        ),
+        # Roles and badges in their own elements stay apart from the name.
+        (
+            '<h1>T</h1><div class="author"><a>Joe Kindness</a><span>Founder</span></div>',
+            "Joe Kindness",
+        ),
+        (
+            '<h1>T</h1><div class="author"><span>Hlín Eyjólfsdóttir</span>'
+            "<div>Verified expert</div></div>",
+            "Hlín Eyjólfsdóttir",
+        ),
+        (
+            '<h1>T</h1><div class="byline"><span>Guide</span> <span>by</span> '
+            '<a href="/authors/will-judd">Will Judd</a> <span>Former Deputy Tech Editor</span>'
+            "</div>",
+            "Will Judd",
+        ),
+        (
+            '<h1>T</h1><div class="author">by <a>Daniel Burstein</a>, Senior Director, '
+            "Content &amp; Marketing, MarketingSherpa</div>",
+            "Daniel Burstein",
+        ),
+        # Co-authors in separate elements, joined by "and" or a comma.
+        (
+            '<h1>T</h1><p class="byline">By <a>Chen Zhao</a> and <a>Daryl Fairweather</a></p>',
+            "Chen Zhao; Daryl Fairweather",
+        ),
+        ('<h1>T</h1><p class="author">Andrew Gerrand<br> 4 August 2010</p>', "Andrew Gerrand"),
+        ('<h1>T</h1><a href="/author/maria-m/">Maria<br>Mathioudaki</a>', "Maria Mathioudaki"),
+        # After "By" the name must follow; buttons further along are no names.
+        (
+            '<h1>T</h1><div class="byline">by <a>jsteinhardt</a> <span>18th Dec 2025</span> '
+            "<span>AI Alignment Forum</span></div>",
+            None,
+        ),
+        (
+            '<h1>T</h1><div class="byline_action"><span>Updated: Dec 17, 2025</span>'
+            "<span>Share</span><span>AA</span><span>Text Size</span><span>Small</span></div>",
+            None,
+        ),
     ],
 )
 def test_byline_near(body, expected):
     tree = tree_of("", body)
     assert byline_near(tree, next(tree.iter("h1"))) == expected
+
+
+def test_byline_beside_headline_beats_page_wide_author():
+    html = (
+        '<html><head><meta name="author" content="Andrew Keaveney"></head>'
+        f'<body><h1>Title</h1><div class="author-info">Denise Everheart</div>{BODY}</body></html>'
+    )
+    assert extract_html_parts(html).author == "Denise Everheart"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # An author box under the article.
+        ('<div class="bio"><p>Written by John Crenshaw</p></div>', "John Crenshaw"),
+        ("<p>Posted by Colin Watson on 2025-12-18 in debusine.</p>", "Colin Watson"),
+        (
+            "<p>Written by <a>Moses Kim</a> and <a>Kate Shokurova</a></p>",
+            "Moses Kim; Kate Shokurova",
+        ),
+        # Commenters are not the article's authors.
+        ('<div class="comments"><p>Posted by John at 4:12 PM</p></div>', None),
+        ('<article id="div-comment-940"><p>Posted by Groggy</p></article>', None),
+        # Classes that describe the post ("has-comments") are no comment thread.
+        (
+            '<article class="post has-comments"><p>Written by Annette Thurmon</p></article>',
+            "Annette Thurmon",
+        ),
+        # A bare "by" is a caption's or a related story's.
+        ("<p>Photo by Jane Doe</p><p>by Sam Roe</p>", None),
+    ],
+)
+def test_written_by(body, expected):
+    assert written_by(tree_of("", body)) == expected
 
 
 def test_one_word_meta_author_is_kept():

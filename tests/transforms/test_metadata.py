@@ -129,6 +129,17 @@ def test_clean_title(title, site_names, expected):
         ("By Korin Miller Published: Jan 29, 2025", ["Korin Miller"]),
         ("Jordana Cepelewicz December", ["Jordana Cepelewicz"]),
         ("Wyndo Dec", ["Wyndo"]),
+        # A date printed after the name.
+        ("Andrew Gerrand 4 August 2010", ["Andrew Gerrand"]),
+        ("Jane Doe May 4, 2021", ["Jane Doe"]),
+        ("Jordana Cepelewicz December 3rd, 2020", ["Jordana Cepelewicz"]),
+        ("By Theresa May", ["Theresa May"]),
+        ("Posted by David at December 16, 2025 11:15 AM", ["David"]),
+        ("Originally published November 11, 2022", []),
+        # Roles and fields left over from a split bio line are no names.
+        ("Danielle Padula; Head; Community Development", ["Danielle Padula"]),
+        ("Licensed Q Arabica Grader; M.A. Journalism", []),
+        ("Vincent Clement", ["Vincent Clement"]),
         # Citation style, last name first, ";" between people.
         ("Roy, Aniruddha; Patel, Jyoti", ["Aniruddha Roy", "Jyoti Patel"]),
         ("Chris McNamara, Editor-in-Chief", ["Chris McNamara"]),
