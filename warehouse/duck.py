@@ -73,7 +73,7 @@ def comment_sql(table: Table) -> list[str]:
 # DuckDB's buffer pool would otherwise grow to 80% of the machine's memory, caching the
 # warehouse as it is read; the flow shares the machine with its workers. Past the limit,
 # DuckDB spills to a temporary folder beside the warehouse file.
-MEMORY_LIMIT = os.environ.get("NEWSETL_DUCKDB_MEMORY_LIMIT", "512MB")
+MEMORY_LIMIT = os.environ.get("NEWSETL_DUCKDB_MEMORY_LIMIT", "256MB")
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -252,7 +252,8 @@ def run_site_lines(
     con: duckdb.DuckDBPyConnection, run_id: str, batch_rows: int = 100_000
 ) -> pa.RecordBatchReader:
     """The run's per-site paragraph counts as site_lines rows, streamed."""
-    query = "select *, $run_id as last_run_id from run_site_lines order by site, line_hash"
+    # Unordered: sorting millions of counts would hold them in memory for nothing.
+    query = "select *, $run_id as last_run_id from run_site_lines"
     return con.sql(query, params={"run_id": run_id}).to_arrow_reader(batch_rows)
 
 
