@@ -7,8 +7,16 @@ import gzip
 import pytest
 from lxml import html as lxml_html
 
+import transforms.html as html_module
 from tests.conftest import SAMPLES
-from transforms.html import cut_chrome, extract_html_parts, figure_captions, line_features
+from transforms.html import (
+    _fallback,
+    _offered_words,
+    cut_chrome,
+    extract_html_parts,
+    figure_captions,
+    line_features,
+)
 
 # (page, phrase that must survive, phrase that must not), from the gold with/without lists.
 PAGES = [
@@ -62,6 +70,57 @@ def test_a_page_where_trafilatura_drops_a_list_gets_the_fuller_recall_text():
     assert parts.method == "trafilatura+fallback"
     assert "Newborns average 16-17 hours of sleep per day" in text
     assert "Routine is important. It should be soothing and quiet" in text
+
+
+def test_offered_words_count_nested_blocks_once_and_set_link_lists_apart():
+    tree = lxml_html.fromstring(
+        "<html><body><ul><li><p>one two three</p></li></ul><blockquote><p>four five</p>"
+        "</blockquote><ul><li><a href='/a'>menu entry here</a> x</li></ul></body></html>"
+    )
+    # All words (3 + 2 + 4), and those outside the link list (3 + 2).
+    assert _offered_words(tree) == (9, 5)
+
+
+def test_each_fallback_pass_runs_only_where_the_page_offers_it_more_words(monkeypatch):
+    calls = []
+
+    def bare_extraction(*args, **kwargs):
+        calls.append("recall")
+
+    def baseline(*args, **kwargs):
+        calls.append("baseline")
+        return None, "", 0
+
+    monkeypatch.setattr(html_module.trafilatura, "bare_extraction", bare_extraction)
+    monkeypatch.setattr(html_module.trafilatura, "baseline", baseline)
+    lines = ["The story has these words in it."]
+    menu = "".join(f"<li><a href='/{k}'>Section number {k} of the site</a></li>" for k in range(6))
+    more = "<p>And a second paragraph trafilatura did not keep, with words.</p>" * 2
+    for body, expected in [
+        ("", []),
+        # A menu of links: trafilatura drops it even with favor_recall; the baseline may not.
+        (menu, ["baseline"]),
+        (more, ["recall", "baseline"]),
+    ]:
+        calls.clear()
+        html = f"<html><body><p>{lines[0]}</p>{body}</body></html>"
+        assert _fallback(lines, lxml_html.fromstring(html), html) == (lines, "trafilatura")
+        assert calls == expected
+
+
+def test_the_baseline_reads_a_declared_article_body_and_leaves_the_tree_whole():
+    story = " ".join(f"Sentence {k} of the declared article body goes on." for k in range(40))
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+        f'"articleBody": "{story}"}}</script></head>'
+        "<body><p>Sentence 0 of the declared article body goes on.</p></body></html>"
+    )
+    tree = lxml_html.fromstring(html)
+    before = lxml_html.tostring(tree)
+    lines, method = _fallback(["Sentence 0 of the declared article body goes on."], tree, html)
+    assert method == "trafilatura+fallback"
+    assert "Sentence 39 of the declared article body goes on." in " ".join(lines)
+    assert lxml_html.tostring(tree) == before
 
 
 # Chrome trafilatura keeps inside or above the story, not only after it: (page, kept, dropped).
