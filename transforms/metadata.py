@@ -723,13 +723,22 @@ def parse_date_line(
 ) -> tuple[str, datetime] | None:
     """("updated" | "published", UTC datetime) from a labelled or bare date line; None if none."""
     text = " ".join(line.split())
-    kind = "published"
     label = _DATE_LABEL_RE.match(text)
+    kind = _label_kind(label)
     if label:
-        kind = "updated" if label.group("updated") else "published"
         text = text[label.end() :]
     parsed = parse_date(text, languages=languages, not_after=not_after)
     return (kind, parsed) if parsed else None
+
+
+def date_line_kind(line: str) -> str:
+    """The kind parse_date_line gives a date read from this line: "updated" or "published"."""
+    return _label_kind(_DATE_LABEL_RE.match(" ".join(line.split())))
+
+
+def _label_kind(label: re.Match[str] | None) -> str:
+    """The kind of date a _DATE_LABEL_RE match (or no label) announces."""
+    return "updated" if label and label.group("updated") else "published"
 
 
 # --- sites and language -----------------------------------------------------------------
@@ -761,10 +770,21 @@ def detect_language(text: str) -> str | None:
 def identify_language(text: str) -> tuple[str | None, float | None]:
     """(ISO 639-1 code, probability 0-1) of the text's language; (None, None) if too short."""
     sample = text[:_LANGUAGE_SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < _MIN_LANGUAGE_LETTERS:
+    if not _has_letters(sample, _MIN_LANGUAGE_LETTERS):
         return None, None
     language, probability = _language_identifier().classify(sample)
     return language, round(float(probability), 4)
+
+
+def _has_letters(text: str, least: int) -> bool:
+    """True when text holds at least `least` letters; stops reading once it has seen them."""
+    letters = 0
+    for ch in text:
+        if ch.isalpha():
+            letters += 1
+            if letters >= least:
+                return True
+    return False
 
 
 @functools.cache

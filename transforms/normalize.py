@@ -11,6 +11,7 @@ from transforms.extract import EXTRACTOR_VERSION
 from transforms.metadata import (
     DATE_LANGUAGES,
     clean_title,
+    date_line_kind,
     drop_site_authors,
     identify_language,
     parse_authors,
@@ -25,9 +26,15 @@ from transforms.records import Article, Caption, ExtractedDocument
 
 STAGE = "normalize"
 NORMALIZER_VERSION = "normalize-3"
-# Typographic quotes and dashes a reprint may straighten, folded before hashing.
-_PLAIN_PUNCTUATION = str.maketrans(
-    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+# Typographic quotes and dashes a reprint may straighten, folded before hashing. Replaced
+# one pair at a time: str.translate with a non-ASCII table costs a dict lookup per character.
+_PLAIN_PUNCTUATION = (
+    ("\u2018", "'"),
+    ("\u2019", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u2013", "-"),
+    ("\u2014", "-"),
 )
 
 # Share of dates from each published_at_source that were the right day on the WCXB dev set
@@ -50,8 +57,15 @@ def article_id_for(text: str) -> str:
 
     The title is left out, so a copy served under another headline is still the same article.
     """
-    folded = unicodedata.normalize("NFKC", text).translate(_PLAIN_PUNCTUATION)
+    folded = _plain_punctuation(unicodedata.normalize("NFKC", text))
     return hashlib.sha256(_fold(folded).encode()).hexdigest()[:20]
+
+
+def _plain_punctuation(text: str) -> str:
+    """Text with typographic quotes and dashes straightened."""
+    for fancy, plain in _PLAIN_PUNCTUATION:
+        text = text.replace(fancy, plain)
+    return text
 
 
 def _date_languages(language: str | None) -> list[str] | None:
@@ -68,6 +82,11 @@ def _date_languages(language: str | None) -> list[str] | None:
 def _dates(doc: ExtractedDocument, now: datetime, languages: list[str] | None) -> tuple:
     published = published_source = updated = None
     for kind, text, source in doc.date_claims:
+        # Only the first date of each kind counts: once one is found, later claims of that
+        # kind are not parsed (dateparser is normalize's largest cost).
+        claimed = date_line_kind(text) if kind == "line" else kind
+        if (updated if claimed == "updated" else published) is not None:
+            continue
         if kind == "line":
             parsed = parse_date_line(text, languages=languages, not_after=now)
             if parsed is None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
 
 import justext
 
@@ -214,6 +216,11 @@ _SPLIT_CANDIDATE_RE = re.compile(r"\b[A-ZÀ-Þ][a-zà-ÿ]+[a-zà-ÿ]{2,}\b")
 
 
 _HAS_DIGIT = re.compile(r"\d").search
+# Line labels remembered across pages: menus, share buttons and footers recur on every page
+# of a site, and a third of the dev set's lines repeat an earlier one.
+_LABEL_CACHE = 1 << 15
+# Lines of up to this many words are remembered; longer ones are labelled afresh.
+_CACHED_LABEL_WORDS = 25
 _CREDIT_PREFIX_RE = re.compile(r"^(?:photo|foto|bild|image|credit|picture)s?\s*:\s*", re.IGNORECASE)
 
 # Labels of lines that are chrome wherever they stand; they never enter the body.
@@ -312,17 +319,14 @@ def _pick_stoplist(lines: list[_Line], language: str | None) -> frozenset[str]:
         name = _ISO_TO_JUSTEXT.get(language.lower().replace("_", "-").split("-")[0])
         if name:
             return _STOPLISTS[name]
-    votes: Counter[str] = Counter()
-    seen = 0
+    sample: list[str] = []
     for line in lines:
         if len(line.words) < 8:
             continue
-        for word in line.words:
-            for name in _LANGS_OF_WORD.get(word, ()):
-                votes[name] += 1
-        seen += len(line.words)
-        if seen > 150:
+        sample.extend(line.words)
+        if len(sample) > 150:
             break
+    votes = Counter(chain.from_iterable(_LANGS_OF_WORD.get(word, ()) for word in sample))
     if not votes:
         return _STOPLISTS["English"]
     return _STOPLISTS[votes.most_common(1)[0][0]]
@@ -350,8 +354,15 @@ def _caption_credit(text: str) -> str | None:
 
 def _label(line: _Line) -> str:
     """Name the kind of chrome a line is by its own wording, or "" when it may be article text."""
-    text = line.text
     n = len(line.words)
+    # Paragraphs seldom recur, so only short lines are remembered; memory stays small.
+    label_of = _label_of if n <= _CACHED_LABEL_WORDS else _label_of.__wrapped__
+    return label_of(line.text, n)
+
+
+@lru_cache(maxsize=_LABEL_CACHE)
+def _label_of(text: str, n: int) -> str:
+    """_label of a line's text and word count (a line's label depends on nothing else)."""
     last = text[-1]
     if n <= 8 and text.lower().endswith(_IMAGE_SUFFIXES):
         return "filename"
@@ -405,8 +416,16 @@ _BODY_LABELS = (
 _LABEL_ONE_HOT = {k: tuple(float(k == j) for j in _BODY_LABELS) for k in ("", *_BODY_LABELS)}
 _CAP_WORD_RE = re.compile(r"(?:^|\s)[A-ZÀ-ÖØ-ÞА-ЯЁΑ-Ω]")
 _LIST_ITEM_RE = re.compile(r"^(?:\d{1,2}[.):]|[•▪◦·*–-])\s")
+# Characters of breadcrumbs and paths ("News › World", "/sport/").
+_PATH_CHAR_RE = re.compile(r"[|›»/]")
 # Separators that join a headline to a site name or section in a page-title or breadcrumb line.
 _TITLE_SPLIT_RE = re.compile(r"\s+[|–—>-]\s+|\s*[›»]\s*|\s+::\s+|\s+/\s*|(?<=\w)/(?=[A-Z])")
+
+# Every separator _TITLE_SPLIT_RE finds holds one of these characters; most lines have none.
+_SEPARATOR_CHAR_RE = re.compile(r"[|–—>\-›»:/]")
+# Texts whose separators are remembered: a page's candidate lines are cut, then each is
+# asked again whether it is joined; menus and site titles recur from page to page.
+_TITLE_CUTS_CACHE = 4096
 # Logit of the lines beyond either end of the page: the first line has a "chrome" neighbour.
 _EDGE_LOGIT = -4.0
 
@@ -449,7 +468,7 @@ def _body_features(
                 float(start <= i < end and nw >= 8 and sd >= 0.2),
                 float(bool(_LIST_ITEM_RE.match(text))),
                 float(nw <= 3),
-                float(nw <= 8 and any(c in text for c in "|›»/")),
+                float(nw <= 8 and _PATH_CHAR_RE.search(text) is not None),
                 float(text.isupper()),
                 text.count(",") / (nw + 1),
             ]
@@ -531,6 +550,14 @@ def _confidence(lines: list[_Line], logits: list[float], start: int, end: int) -
     return round(sure / total, 4) if total else 0.0
 
 
+@lru_cache(maxsize=_TITLE_CUTS_CACHE)
+def _title_cuts(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each headline separator in a line, left to right."""
+    if not _SEPARATOR_CHAR_RE.search(text):
+        return ()
+    return tuple(m.span() for m in _TITLE_SPLIT_RE.finditer(text))
+
+
 def _title_candidates(lines: list[_Line], start: int, end: int) -> list[tuple[int, str, int]]:
     """(line, text, kind): lines around the start of the body, and the parts of page-title lines.
 
@@ -543,12 +570,12 @@ def _title_candidates(lines: list[_Line], start: int, end: int) -> list[tuple[in
         text = lines[i].text
         if len(text) > 300:
             continue
-        cuts = list(_TITLE_SPLIT_RE.finditer(text))
+        cuts = _title_cuts(text)
         if not 1 <= len(cuts) <= 4:
             continue
-        for m in cuts:
-            out.append((i, text[: m.start()], 1))
-            out.append((i, text[m.end() :], 2))
+        for cut_start, cut_end in cuts:
+            out.append((i, text[:cut_start], 1))
+            out.append((i, text[cut_end:], 2))
     return out
 
 
@@ -565,14 +592,21 @@ class _TitleContext:
     where: dict[str, list[int]]
     # prose[i]: closed sentences of a dozen words or more among the lines before line i.
     prose: list[int]
+    # Each line's norm with a space either side, to find a phrase quoted whole in it.
+    padded: list[str]
+    # The lines each norm is printed on, to find a headline printed twice nearby.
+    lines_of_norm: dict[str, list[int]]
+    # The top lines' norms on one line each, to rule out most candidates in one search.
+    top_text: str
+    # meta[i], short[i]: date or byline lines, and short unclosed lines, before line i.
+    meta: list[int]
+    short: list[int]
 
 
 def _title_context(lines: list[_Line], start: int, end: int) -> _TitleContext:
     """Body words and their counts, the lead's words, top lines, and rank above the body."""
     span = lines[start : min(end, start + 60)]
-    body_counts: Counter[str] = Counter()
-    for line in span:
-        body_counts.update(line.words)
+    body_counts = Counter(chain.from_iterable(line.words for line in span))
     lead = [line for line in lines[start:end] if _is_prose(line)][:3]
     ranks: dict[int, int] = {}
     for i in range(min(start, len(lines)) - 1, max(-1, start - 60), -1):
@@ -581,23 +615,57 @@ def _title_context(lines: list[_Line], start: int, end: int) -> _TitleContext:
             ranks[i] = len(ranks)
             if len(ranks) == 3:
                 break
-    prose = [0]
-    vocab: Counter[str] = Counter()
-    where: dict[str, list[int]] = {}
+    prose, meta, short = [0], [0], [0]
+    where: defaultdict[str, list[int]] = defaultdict(list)
+    lines_of_norm: defaultdict[str, list[int]] = defaultdict(list)
     for i, line in enumerate(lines):
         prose.append(prose[-1] + _is_prose(line))
-        vocab.update(line.words)
+        meta.append(meta[-1] + (line.label in ("date", "byline")))
+        short.append(short[-1] + (len(line.words) <= 4 and line.text[-1] not in ".!?"))
         for w in set(line.words):
-            where.setdefault(w, []).append(i)
+            where[w].append(i)
+        lines_of_norm[line.norm].append(i)
+    top_norms = [line.norm for line in lines[:8]]
     return _TitleContext(
         body_counts=body_counts,
-        vocab=vocab,
+        vocab=Counter(chain.from_iterable(line.words for line in lines)),
         lead={w for line in lead for w in line.words},
-        top_norms=[line.norm for line in lines[:8]],
+        top_norms=top_norms,
         ranks=ranks,
         where=where,
         prose=prose,
+        padded=[f" {line.norm} " for line in lines],
+        lines_of_norm=lines_of_norm,
+        top_text="\n".join(top_norms),
+        meta=meta,
+        short=short,
     )
+
+
+def _neighbour_cues(
+    lines: list[_Line], i: int, context: _TitleContext
+) -> tuple[bool, bool, bool, float, bool]:
+    """Cues of the lines around line i, the same for every candidate cut from it.
+
+    (a date or byline below, one above, prose soon below, share of short lines around,
+    a standfirst right below).
+    """
+    n_lines = len(lines)
+    meta, prose = context.meta, context.prose
+    near_meta = meta[min(n_lines, i + 4)] > meta[i + 1]
+    prev_meta = meta[i] > meta[max(0, i - 3)]
+    prose_soon = prose[min(n_lines, i + 4)] > prose[i + 1]
+    # Menus and link lists are runs of short lines; a headline stands among longer ones.
+    lo, hi = max(0, i - 3), min(n_lines, i + 4)
+    short = context.short[hi] - context.short[lo]
+    following = lines[i + 1] if i + 1 < n_lines else None
+    standfirst = (
+        following is not None
+        and not following.label
+        and 8 <= len(following.words) <= 45
+        and following.text[-1] in ".!?"
+    )
+    return near_meta, prev_meta, prose_soon, short / (hi - lo), standfirst
 
 
 def _title_features(
@@ -608,6 +676,7 @@ def _title_features(
     stop: frozenset[str],
     logits: list[float],
     context: _TitleContext,
+    neighbours: tuple[bool, bool, bool, float, bool],
 ) -> list[float]:
     """Cues that a candidate is the headline: position, shape, repetition, overlap with the body."""
     top_norms, ranks = context.top_norms, context.ranks
@@ -618,18 +687,26 @@ def _title_features(
     n = len(words)
     dist = start - i
     content = [w for w in words if w not in stop and len(w) > 2]
-    overlap = sum(w in context.body_counts for w in content) / len(content) if content else 0.0
+    body_counts, vocab, lead_words = context.body_counts, context.vocab, context.lead
+    # Sums over the content words for overlap, freq, lead and echo, in one pass.
+    in_body = freq_sum = in_lead = echo_sum = 0
+    for w in content:
+        in_body += w in body_counts
+        freq_sum += min(body_counts[w], 4)
+        in_lead += w in lead_words
+        echo_sum += min(vocab[w] - 1, 8)
+    n_content = len(content)
+    overlap = in_body / n_content if content else 0.0
     tokens = text.split()
     caps = sum(t[:1].isupper() for t in tokens) / len(tokens)
-    near_meta = any(
-        lines[j].label in ("date", "byline") for j in range(i + 1, min(len(lines), i + 4))
-    )
-    prev_meta = any(lines[j].label in ("date", "byline") for j in range(max(0, i - 3), i))
+    near_meta, prev_meta, prose_soon, short_share, standfirst = neighbours
     # The <title> line often leads the dump as "Headline | Site"; the headline repeats it.
-    in_top = any(k != i and t != norm and norm in t for k, t in enumerate(top_norms))
-    page_title = any(
-        k != i and len(t) > len(norm) and t.startswith(norm) for k, t in enumerate(top_norms)
-    )
+    in_top = page_title = False
+    if norm in context.top_text:
+        in_top = any(k != i and t != norm and norm in t for k, t in enumerate(top_norms))
+        page_title = any(
+            k != i and len(t) > len(norm) and t.startswith(norm) for k, t in enumerate(top_norms)
+        )
     last = text[-1]
     z = logits[i]
     z_next = logits[i + 1] if i + 1 < len(logits) else _EDGE_LOGIT
@@ -638,36 +715,22 @@ def _title_features(
     quoted = quoted_end = 0
     if n >= 2:
         phrase = f" {norm} "
+        padded = context.padded
         for j in min((context.where.get(w, []) for w in words), key=len):
-            other = f" {lines[j].norm} "
+            other = padded[j]
             if j != i and other != phrase and phrase in other:
                 quoted += 1
                 quoted_end += other.endswith(phrase)
-    body_counts = context.body_counts
-    freq = sum(min(body_counts[w], 4) for w in content) / (4 * len(content)) if content else 0.0
-    lead = sum(w in context.lead for w in content) / len(content) if content else 0.0
+    freq = freq_sum / (4 * n_content) if content else 0.0
+    lead = in_lead / n_content if content else 0.0
     long_words = [t for t in tokens[1:] if len(t) > 3]
     title_case = sum(t[:1].isupper() for t in long_words) / len(long_words) if long_words else 0.0
     prose_before = context.prose[i] - context.prose[min(start, i)]
-    vocab = context.vocab
     # How often the page repeats the candidate's words beyond the candidate itself.
-    echo = sum(min(vocab[w] - 1, 8) for w in content) / (8 * len(content)) if content else 0.0
+    echo = echo_sum / (8 * n_content) if content else 0.0
     # Two templates often print the headline twice, a few lines apart.
-    twin = any(
-        lines[j].norm == norm for j in range(max(0, i - 8), min(len(lines), i + 9)) if j != i
-    )
-    prose_soon = any(_is_prose(lines[j]) for j in range(i + 1, min(len(lines), i + 4)))
-    # Menus and link lists are runs of short lines; a headline stands among longer ones.
-    around = range(max(0, i - 3), min(len(lines), i + 4))
-    short = sum(len(lines[j].words) <= 4 and lines[j].text[-1] not in ".!?" for j in around)
-    following = lines[i + 1] if i + 1 < len(lines) else None
-    standfirst = (
-        following is not None
-        and not following.label
-        and 8 <= len(following.words) <= 45
-        and following.text[-1] in ".!?"
-    )
-    joined = _TITLE_SPLIT_RE.search(text) is not None
+    twin = any(j != i and -8 <= j - i <= 8 for j in context.lines_of_norm.get(norm, ()))
+    joined = bool(_title_cuts(text))
     name_like = 2 <= n <= 4 and not any(w in stop or w.isdigit() for w in words) and caps == 1.0
     return [
         1.0,
@@ -714,7 +777,7 @@ def _title_features(
         float(prose_soon),
         # A breadcrumb's or page title's parts, still joined: "Blog > Headline".
         float(joined),
-        short / len(around),
+        short_share,
         float(standfirst),
         float(name_like),
         # Compared across the page's candidates by _title_rows: keep these _RELATIVE last.
@@ -746,7 +809,11 @@ def _title_rows(
     """The page's title candidates and their features, with how each compares to the best."""
     context = _title_context(lines, start, end)
     cands = [c for c in _title_candidates(lines, start, end) if _is_title_shaped(lines, c)]
-    rows = [_title_features(lines, c, start, counts, stop, logits, context) for c in cands]
+    neighbours = {i: _neighbour_cues(lines, i, context) for i in {c[0] for c in cands}}
+    rows = [
+        _title_features(lines, c, start, counts, stop, logits, context, neighbours[c[0]])
+        for c in cands
+    ]
     if not rows:
         return cands, rows
     # The headline's words run through the article more than any other candidate's. (The gap
@@ -937,9 +1004,7 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
     if si is not None:
         parts.subtitle = lines[si].text
 
-    vocab: Counter[str] = Counter()
-    for line in lines:
-        vocab.update(line.words)
+    vocab = Counter(chain.from_iterable(line.words for line in lines))
     bi = _byline_block_index(
         lines, ti if ti is not None else start, head_from, title_norm, stop, vocab
     )
