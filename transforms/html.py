@@ -6,12 +6,14 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import justext
 import trafilatura
 from htmldate.extractors import try_date_expr
+from lxml import etree
 from lxml.html import HtmlElement
 
 from transforms.metadata import choose_title, declared_headlines, parse_authors, site_affixes
@@ -555,7 +557,7 @@ def byline_near(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
                 continue
         elif _NOT_NAME_ATTR.search(_attrs(el)) or not (
             _BYLINE_ATTR.search(_attrs(el))
-            or _BY.match(next(iter(_text_nodes(el)), ""))
+            or _BY.match(next(_iter_text_nodes(el), ""))
             or _AUTHOR_HREF.search(el.get("href") or "")
         ):
             continue
@@ -587,17 +589,6 @@ def _in_comments(el: HtmlElement) -> bool:
         tokens = f"{parent.get('class', '')} {parent.get('id', '')}".split()
         if any(_COMMENT_TOKEN.match(token) for token in tokens):
             return True
-    return False
-
-
-def _in_tag_list(node: HtmlElement | None, within: HtmlElement) -> bool:
-    """True when node, or an ancestor of it up to within, is a list of topic links."""
-    while node is not None:
-        if _TAG_LIST.search(_attrs(node)):
-            return True
-        if node is within:
-            return False
-        node = node.getparent()
     return False
 
 
@@ -643,18 +634,35 @@ def _byline_names(el: HtmlElement) -> list[str]:
 def _text_nodes(el: HtmlElement) -> list[str]:
     """The element's non-empty text nodes, whitespace squashed, minus topic links; a <br>
     continues its line."""
-    nodes: list[str] = []
-    for text in el.xpath(".//text()"):
+    return list(_iter_text_nodes(el))
+
+
+def _iter_text_nodes(el: HtmlElement) -> Iterator[str]:
+    """_text_nodes, lazily: a byline test needs only the first node of a large block."""
+    listed: list[bool] = []  # per open element: inside a list of topic links
+    pending: str | None = None
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        is_element = isinstance(node.tag, str)
+        if event == "start":
+            inside = bool(listed and listed[-1])
+            listed.append(inside or (is_element and bool(_TAG_LIST.search(_attrs(node)))))
+            if not is_element or not node.text or listed[-1]:
+                continue
+            text, after_br = node.text, False
+        else:
+            listed.pop()
+            if node is el or not node.tail or (listed and listed[-1]):
+                continue
+            text, after_br = node.tail, node.tag == "br"
         squashed = " ".join(text.split())
-        parent = text.getparent()
-        owner = parent.getparent() if text.is_tail and parent is not None else parent
-        if _in_tag_list(owner, el):
-            continue
-        if nodes and text.is_tail and parent is not None and parent.tag == "br":
-            nodes[-1] = f"{nodes[-1]} {squashed}".strip()
+        if pending is not None and after_br:
+            pending = f"{pending} {squashed}".strip()
         elif squashed:
-            nodes.append(squashed)
-    return nodes
+            if pending is not None:
+                yield pending
+            pending = squashed
+    if pending is not None:
+        yield pending
 
 
 _PERSON_TYPES = frozenset(("person", ""))
