@@ -23,7 +23,6 @@ from transforms.nearcopy import (
     choose_canonical,
     group_links,
     jaccard,
-    lsh_params,
     shingle_array,
 )
 from warehouse.duck import sql
@@ -87,21 +86,6 @@ def _chunks(groups: list[set[str]], members: int) -> Iterator[list[set[str]]]:
         yield chunk
 
 
-def candidate_pairs(
-    con: duckdb.DuckDBPyConnection, index_files: Sequence[Path], scheme: Scheme
-) -> list[tuple[str, str]]:
-    """(staged article, other article) pairs sharing a bucket in any band, each pair once,
-    sorted. Asked one band at a time: a join of every band's index rows at once held
-    hundreds of MB at 100,000 articles."""
-    bands, _ = lsh_params(scheme.threshold, scheme.num_perm)
-    files = [str(f) for f in index_files]
-    pairs: set[tuple[str, str]] = set()
-    for band in range(bands):
-        params = {"files": files, "scheme": scheme.name, "band": band}
-        pairs.update(con.execute(sql("near_copy_candidates"), params).fetchall())
-    return sorted(pairs)
-
-
 def verified_links(
     con: duckdb.DuckDBPyConnection,
     staged: Mapping[str, Sequence[Path]],
@@ -118,7 +102,8 @@ def verified_links(
     article_files = staged.get(ARTICLES.name, ())
     if not index_files or not article_files:
         return {}
-    pairs = candidate_pairs(con, index_files, scheme)
+    params = {"files": [str(f) for f in index_files], "scheme": scheme.name}
+    pairs = con.execute(sql("near_copy_candidates"), params).fetchall()
     shingled = shingled or _Shingled(scheme)
     best: dict[str, tuple[float, str]] = {}
     for start in range(0, len(pairs), _PAIRS_PER_CHUNK):
