@@ -30,6 +30,8 @@ from warehouse.schema import ARTICLES, NEAR_COPY_INDEX
 
 # Candidate pairs verified per round trip: bounds the texts held in memory at once.
 _PAIRS_PER_CHUNK = 2000
+# The temporary table the texts of a run's candidate pairs are gathered into.
+_GATHERED = "link_articles"
 # Shingle arrays kept between chunks (a few KB each): an article met again is not re-shingled.
 _SHINGLED_KEPT = 8192
 
@@ -46,6 +48,24 @@ def _articles(
 ) -> dict[str, _Linked]:
     params = {"files": [str(f) for f in staged_articles], "ids": sorted(ids), "at": at}
     rows = con.execute(sql("near_copy_articles"), params).fetchall()
+    return {
+        article_id: _Linked(Member(article_id, is_original, word_count, first_seen), text, staged)
+        for article_id, text, is_original, word_count, first_seen, staged in rows
+    }
+
+
+def _gather(
+    con: duckdb.DuckDBPyConnection, staged_articles: Sequence[Path], ids: Iterable[str], at
+) -> None:
+    """Read what linking needs of these articles once, into a temporary table on con, so each
+    chunk of pairs looks up its texts there instead of scanning every staged part again."""
+    params = {"files": [str(f) for f in staged_articles], "ids": sorted(ids), "at": at}
+    con.execute(f"create or replace temp table {_GATHERED} as {sql('near_copy_articles')}", params)
+
+
+def _gathered(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, _Linked]:
+    query = f"select * from {_GATHERED} where article_id in (select unnest($ids))"
+    rows = con.execute(query, {"ids": sorted(ids)}).fetchall()
     return {
         article_id: _Linked(Member(article_id, is_original, word_count, first_seen), text, staged)
         for article_id, text, is_original, word_count, first_seen, staged in rows
@@ -104,11 +124,14 @@ def verified_links(
         return {}
     params = {"files": [str(f) for f in index_files], "scheme": scheme.name}
     pairs = con.execute(sql("near_copy_candidates"), params).fetchall()
+    if not pairs:
+        return {}
     shingled = shingled or _Shingled(scheme)
     best: dict[str, tuple[float, str]] = {}
+    _gather(con, article_files, {x for pair in pairs for x in pair}, at)
     for start in range(0, len(pairs), _PAIRS_PER_CHUNK):
         chunk = pairs[start : start + _PAIRS_PER_CHUNK]
-        found = _articles(con, article_files, {x for pair in chunk for x in pair}, at)
+        found = _gathered(con, {x for pair in chunk for x in pair})
         for a, b in chunk:
             if a in found and b in found:
                 sim = jaccard(shingled(a, found[a].text), shingled(b, found[b].text))
@@ -117,6 +140,7 @@ def verified_links(
                 for one, other in ((a, b), (b, a)):
                     if found[one].is_staged and sim > best.get(one, (0.0, ""))[0]:
                         best[one] = (sim, other)
+    con.execute(f"drop table if exists {_GATHERED}")
     return {article_id: other for article_id, (_, other) in best.items()}
 
 

@@ -1,6 +1,10 @@
 -- What linking needs of these articles: text, whether the publisher served it, length and
 -- when it was first seen. A run's staged rows win over published ones of the same id.
-with staged as (
+with wanted as (
+    select unnest($ids) as article_id
+),
+
+staged as (
     select
         article_id,
         text,
@@ -9,7 +13,7 @@ with staged as (
         cast($at as timestamptz) as first_seen_at,
         true as is_staged
     from read_parquet($files)
-    where list_contains($ids, article_id)
+    where article_id in (select article_id from wanted)
 ),
 
 published as (
@@ -28,7 +32,7 @@ published as (
         ) as first_seen_at,
         false as is_staged
     from articles
-    where list_contains($ids, articles.article_id)
+    where articles.article_id in (select article_id from wanted)
         and articles.article_id not in (select article_id from staged)
 ),
 
