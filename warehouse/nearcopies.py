@@ -47,7 +47,11 @@ def _articles(
     con: duckdb.DuckDBPyConnection, staged_articles: Sequence[Path], ids: Iterable[str], at
 ) -> dict[str, _Linked]:
     params = {"files": [str(f) for f in staged_articles], "ids": sorted(ids), "at": at}
-    rows = con.execute(sql("near_copy_articles"), params).fetchall()
+    return _as_linked(con.execute(sql("near_copy_articles"), params).fetchall())
+
+
+def _as_linked(rows: Iterable[tuple]) -> dict[str, _Linked]:
+    """near_copy_articles rows by article id."""
     return {
         article_id: _Linked(Member(article_id, is_original, word_count, first_seen), text, staged)
         for article_id, text, is_original, word_count, first_seen, staged in rows
@@ -65,11 +69,7 @@ def _gather(
 
 def _gathered(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, _Linked]:
     query = f"select * from {_GATHERED} where article_id in (select unnest($ids))"
-    rows = con.execute(query, {"ids": sorted(ids)}).fetchall()
-    return {
-        article_id: _Linked(Member(article_id, is_original, word_count, first_seen), text, staged)
-        for article_id, text, is_original, word_count, first_seen, staged in rows
-    }
+    return _as_linked(con.execute(query, {"ids": sorted(ids)}).fetchall())
 
 
 class _Shingled:
