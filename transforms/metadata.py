@@ -395,6 +395,9 @@ _NOUN_ENDINGS = ("ment", "ity", "tion", "sion", "ness", "ship")
 # Long last words with these endings name a field ("Journalism"); "Clement" is too short.
 _FIELD_ENDINGS = ("ment", "tion", "ism", "ology")
 _MIN_FIELD_CHARS = 9
+# A long word alone ending in "-ing" names a trade or a desk ("Accounting", "Marketing"); as
+# a last name ("Jane Pickering") it stays.
+_TRADE_ENDING = "ing"
 
 
 def _strip_roles(tokens: list[str]) -> list[str]:
@@ -450,6 +453,12 @@ def _clean_author(part: str) -> str | None:
     if len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) > 1:
         return None
     if len(tokens) == 1 and tokens[0].lower().endswith(_NOUN_ENDINGS):
+        return None
+    if (
+        len(tokens) == 1
+        and len(tokens[0]) >= _MIN_FIELD_CHARS
+        and tokens[0].endswith(_TRADE_ENDING)
+    ):
         return None
     # "Community Development", "M.A. Journalism": a field or department, not a surname.
     last = tokens[-1].lower()

@@ -140,6 +140,10 @@ def test_clean_title(title, site_names, expected):
         ("Danielle Padula; Head; Community Development", ["Danielle Padula"]),
         ("Licensed Q Arabica Grader; M.A. Journalism", []),
         ("Vincent Clement", ["Vincent Clement"]),
+        # A trade alone is a desk; as a surname it stays.
+        ("Thomson Reuters Tax & Accounting", []),
+        ("Jane Pickering", ["Jane Pickering"]),
+        ("Manning", ["Manning"]),
         # Citation style, last name first, ";" between people.
         ("Roy, Aniruddha; Patel, Jyoti", ["Aniruddha Roy", "Jyoti Patel"]),
         ("Chris McNamara, Editor-in-Chief", ["Chris McNamara"]),
