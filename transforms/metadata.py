@@ -731,18 +731,17 @@ def parse_date_line(
     not_after: datetime | None = None,
 ) -> tuple[str, datetime] | None:
     """("updated" | "published", UTC datetime) from a labelled or bare date line; None if none."""
-    text = " ".join(line.split())
-    label = _DATE_LABEL_RE.match(text)
-    kind = _label_kind(label)
-    if label:
-        text = text[label.end() :]
+    kind, text = split_date_line(line)
     parsed = parse_date(text, languages=languages, not_after=not_after)
     return (kind, parsed) if parsed else None
 
 
-def date_line_kind(line: str) -> str:
-    """The kind parse_date_line gives a date read from this line: "updated" or "published"."""
-    return _label_kind(_DATE_LABEL_RE.match(" ".join(line.split())))
+def split_date_line(line: str) -> tuple[str, str]:
+    """A date line's kind ("updated" or "published", from its label) and its text after the
+    label."""
+    text = " ".join(line.split())
+    label = _DATE_LABEL_RE.match(text)
+    return _label_kind(label), text[label.end() :] if label else text
 
 
 def _label_kind(label: re.Match[str] | None) -> str:

@@ -11,15 +11,14 @@ from transforms.extract import EXTRACTOR_VERSION
 from transforms.metadata import (
     DATE_LANGUAGES,
     clean_title,
-    date_line_kind,
     drop_site_authors,
     identify_language,
     parse_authors,
     parse_contributors,
     parse_date,
-    parse_date_line,
     publisher_from_attributions,
     site_from_url,
+    split_date_line,
 )
 from transforms.outlets import canonical_outlet
 from transforms.records import Article, Caption, ExtractedDocument
@@ -82,23 +81,18 @@ def _date_languages(language: str | None) -> list[str] | None:
 def _dates(doc: ExtractedDocument, now: datetime, languages: list[str] | None) -> tuple:
     published = published_source = updated = None
     for kind, text, source in doc.date_claims:
+        if kind == "line":
+            kind, text = split_date_line(text)
         # Only the first date of each kind counts: once one is found, later claims of that
         # kind are not parsed (dateparser is normalize's largest cost).
-        claimed = date_line_kind(text) if kind == "line" else kind
-        if (updated if claimed == "updated" else published) is not None:
+        if (updated if kind == "updated" else published) is not None:
             continue
-        if kind == "line":
-            parsed = parse_date_line(text, languages=languages, not_after=now)
-            if parsed is None:
-                continue
-            kind, when = parsed
-        else:
-            when = parse_date(text, languages=languages, not_after=now)
-            if when is None:
-                continue
+        when = parse_date(text, languages=languages, not_after=now)
+        if when is None:
+            continue
         if kind == "updated":
-            updated = updated or when
-        elif published is None:
+            updated = when
+        else:
             published, published_source = when, source
     return published, published_source, updated
 

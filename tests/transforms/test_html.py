@@ -52,8 +52,12 @@ def test_real_pages_keep_the_story_and_drop_the_chrome(texts, page_id, kept, dro
 TEST_PAGES = SAMPLES.parent / "tests" / "data" / "html"
 
 
+def _test_page(page_id: str) -> str:
+    return _test_page(page_id)
+
+
 def test_a_page_trafilatura_finds_nothing_on_gets_the_fallback_text():
-    html = gzip.decompress((TEST_PAGES / "4111.html.gz").read_bytes()).decode()
+    html = _test_page("4111")
     parts = extract_html_parts(html)
     text = "\n\n".join(parts.paragraphs)
     assert parts.method == "trafilatura+fallback"
@@ -64,7 +68,7 @@ def test_a_page_trafilatura_finds_nothing_on_gets_the_fallback_text():
 
 
 def test_a_page_where_trafilatura_drops_a_list_gets_the_fuller_recall_text():
-    html = gzip.decompress((TEST_PAGES / "4180.html.gz").read_bytes()).decode()
+    html = _test_page("4180")
     parts = extract_html_parts(html)
     text = "\n\n".join(parts.paragraphs)
     assert parts.method == "trafilatura+fallback"
@@ -138,7 +142,7 @@ INNER_CHROME = [
 
 @pytest.mark.parametrize(("page_id", "kept", "dropped"), INNER_CHROME)
 def test_chrome_lines_before_the_end_are_cut_too(page_id, kept, dropped):
-    html = gzip.decompress((TEST_PAGES / f"{page_id}.html.gz").read_bytes()).decode()
+    html = _test_page(page_id)
     text = "\n\n".join(extract_html_parts(html).paragraphs)
     assert kept in text
     assert dropped not in text
