@@ -53,7 +53,7 @@ TEST_PAGES = SAMPLES.parent / "tests" / "data" / "html"
 
 
 def _test_page(page_id: str) -> str:
-    return _test_page(page_id)
+    return gzip.decompress((TEST_PAGES / f"{page_id}.html.gz").read_bytes()).decode()
 
 
 def test_a_page_trafilatura_finds_nothing_on_gets_the_fallback_text():
