@@ -169,11 +169,38 @@ def _index_rows(docs, keys: list[list[int]], scheme: Scheme, run_id: str) -> lis
     ]
 
 
+def write_runs(
+    con, docs, keys: list[list[int]], scheme: Scheme, workdir: Path, at: datetime
+) -> dict[str, list[Path]]:
+    """Docs and their band keys -> the first half published into con's warehouse (run r1),
+    the second half staged as Parquet parts of run r2; returns r2's staged parts by table."""
+    from warehouse import duck, lake
+    from warehouse.schema import ARTICLES, NEAR_COPY_INDEX
+
+    half = len(docs) // 2
+    for name, part, run_id in (
+        ("published", slice(0, half), "r1"),
+        ("staged", slice(half, len(docs)), "r2"),
+    ):
+        for table, rows in (
+            (ARTICLES, _article_rows(docs[part], run_id, at)),
+            (NEAR_COPY_INDEX, _index_rows(docs[part], keys[part], scheme, run_id)),
+        ):
+            path = workdir / name / table.name / "part-00000.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(lake.to_arrow(table.schema, rows), path)
+            if name == "published":
+                duck.merge_parquet(con, table, [path])
+    return {
+        t.name: [workdir / "staged" / t.name / "part-00000.parquet"]
+        for t in (ARTICLES, NEAR_COPY_INDEX)
+    }
+
+
 def warehouse_bench(pages: dict[str, list[str]], n: int, workdir: Path) -> dict:
     """Sign n documents, publish half into a DuckDB file, link the other half as a new run."""
-    from warehouse import duck, lake
+    from warehouse import duck
     from warehouse.nearcopies import link_near_copies
-    from warehouse.schema import ARTICLES, NEAR_COPY_INDEX
 
     rng = random.Random(13)
     docs = _padded(build_docs(pages), pages, n, rng)
@@ -185,23 +212,7 @@ def warehouse_bench(pages: dict[str, list[str]], n: int, workdir: Path) -> dict:
     at = datetime.now(UTC)
     half = n // 2
     con = duck.connect(workdir / "bench.duckdb")
-    for name, part, run_id in (
-        ("published", slice(0, half), "r1"),
-        ("staged", slice(half, n), "r2"),
-    ):
-        for table, rows in (
-            (ARTICLES, _article_rows(docs[part], run_id, at)),
-            (NEAR_COPY_INDEX, _index_rows(docs[part], keys[part], scheme, run_id)),
-        ):
-            path = workdir / name / table.name / "part-00000.parquet"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(lake.to_arrow(table.schema, rows), path)
-            if name == "published":
-                duck.merge_parquet(con, table, [path])
-    staged = {
-        t.name: [workdir / "staged" / t.name / "part-00000.parquet"]
-        for t in (ARTICLES, NEAR_COPY_INDEX)
-    }
+    staged = write_runs(con, docs, keys, scheme, workdir, at)
     start = time.perf_counter()
     rows, new_copies = link_near_copies(con, staged, scheme, "r2", at)
     link_s = time.perf_counter() - start

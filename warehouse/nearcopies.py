@@ -7,7 +7,6 @@ candidate pairs are read back and verified on exact shingle similarity.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,12 +27,12 @@ from transforms.nearcopy import (
 from warehouse.duck import sql
 from warehouse.schema import ARTICLES, NEAR_COPY_INDEX
 
-# Candidate pairs verified per round trip: bounds the texts held in memory at once.
-_PAIRS_PER_CHUNK = 2000
-# The temporary table the texts of a run's candidate pairs are gathered into.
+# Articles whose texts and shingles are held at once. Pairs are verified a group of
+# candidates at a time (a group is closed under its pairs), so nothing is kept between
+# chunks and linking's memory does not grow with the run.
+_ARTICLES_PER_CHUNK = 1000
+# The temporary table the texts of a run's candidate articles are gathered into.
 _GATHERED = "link_articles"
-# Shingle arrays kept between chunks (a few KB each): an article met again is not re-shingled.
-_SHINGLED_KEPT = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +40,6 @@ class _Linked:
     member: Member
     text: str
     is_staged: bool  # loaded by this run
-
-
-def _articles(
-    con: duckdb.DuckDBPyConnection, staged_articles: Sequence[Path], ids: Iterable[str], at
-) -> dict[str, _Linked]:
-    params = {"files": [str(f) for f in staged_articles], "ids": sorted(ids), "at": at}
-    return _as_linked(con.execute(sql("near_copy_articles"), params).fetchall())
 
 
 def _as_linked(rows: Iterable[tuple]) -> dict[str, _Linked]:
@@ -58,60 +50,91 @@ def _as_linked(rows: Iterable[tuple]) -> dict[str, _Linked]:
     }
 
 
-def _gather(
-    con: duckdb.DuckDBPyConnection, staged_articles: Sequence[Path], ids: Iterable[str], at
-) -> None:
-    """Read what linking needs of these articles once, into a temporary table on con, so each
-    chunk of pairs looks up its texts there instead of scanning every staged part again."""
-    params = {"files": [str(f) for f in staged_articles], "ids": sorted(ids), "at": at}
-    con.execute(f"create or replace temp table {_GATHERED} as {sql('near_copy_articles')}", params)
+class _Gathered:
+    """What linking needs of a run's candidate articles, read once from the staged parts and
+    the warehouse into a temporary table on con (DuckDB spills it past its memory limit), so
+    each chunk looks its articles up there instead of scanning every staged part again."""
 
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, staged_articles: Sequence[Path], at: datetime
+    ):
+        self.con = con
+        self.files = [str(f) for f in staged_articles]
+        self.at = at
+        self.ids: set[str] = set()
+        con.execute(f"drop table if exists {_GATHERED}")
 
-def _gathered(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, _Linked]:
-    query = f"select * from {_GATHERED} where article_id in (select unnest($ids))"
-    return _as_linked(con.execute(query, {"ids": sorted(ids)}).fetchall())
-
-
-class _Shingled:
-    """Sorted shingle arrays of texts, kept for the most recently used articles."""
-
-    def __init__(self, scheme: Scheme, keep: int = _SHINGLED_KEPT):
-        self.size = scheme.shingle_size
-        self.keep = keep
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-
-    def __call__(self, article_id: str, text: str) -> np.ndarray:
-        found = self._cache.get(article_id)
-        if found is None:
-            found = shingle_array(text, self.size)
-            self._cache[article_id] = found
-            if len(self._cache) > self.keep:
-                self._cache.popitem(last=False)
+    def add(self, ids: Iterable[str]) -> None:
+        wanted = sorted(set(ids) - self.ids)
+        if not wanted:
+            return
+        params = {"files": self.files, "ids": wanted, "at": self.at}
+        query = sql("near_copy_articles")
+        if self.ids:
+            self.con.execute(f"insert into {_GATHERED} {query}", params)
         else:
-            self._cache.move_to_end(article_id)
-        return found
+            self.con.execute(f"create temp table {_GATHERED} as {query}", params)
+        self.ids.update(wanted)
+
+    def get(self, ids: Iterable[str]) -> dict[str, _Linked]:
+        self.add(ids)
+        query = f"select * from {_GATHERED} where article_id in (select unnest($ids))"
+        return _as_linked(self.con.execute(query, {"ids": sorted(ids)}).fetchall())
+
+    def close(self) -> None:
+        self.con.execute(f"drop table if exists {_GATHERED}")
 
 
-def _chunks(groups: list[set[str]], members: int) -> Iterator[list[set[str]]]:
-    """Groups in runs of about `members` articles, so texts are fetched a chunk at a time."""
+def _shingled(found: Mapping[str, _Linked], scheme: Scheme) -> dict[str, np.ndarray]:
+    return {a: shingle_array(linked.text, scheme.shingle_size) for a, linked in found.items()}
+
+
+def _chunks(groups: list[set[str]], members: int) -> Iterator[tuple[set[str], list[set[str]]]]:
+    """Whole groups, about `members` articles at a time (a larger group is a chunk of its
+    own): each chunk's articles and its groups."""
+    ids: set[str] = set()
     chunk: list[set[str]] = []
-    size = 0
     for group in groups:
+        ids |= group
         chunk.append(group)
-        size += len(group)
-        if size >= members:
-            yield chunk
-            chunk, size = [], 0
+        if len(ids) >= members:
+            yield ids, chunk
+            ids, chunk = set(), []
     if chunk:
-        yield chunk
+        yield ids, chunk
+
+
+def _verify(
+    gathered: _Gathered, pairs: Sequence[tuple[str, str]], scheme: Scheme
+) -> dict[str, str]:
+    """Each staged article's most similar other article among the pairs, at or above the
+    scheme's threshold."""
+    best: dict[str, tuple[float, str]] = {}
+    chunks = [ids for ids, _ in _chunks(group_links(pairs), _ARTICLES_PER_CHUNK)]
+    chunk_of = {a: i for i, ids in enumerate(chunks) for a in ids}
+    chunk_pairs: list[list[tuple[str, str]]] = [[] for _ in chunks]
+    for a, b in pairs:
+        chunk_pairs[chunk_of[a]].append((a, b))
+    for ids, in_chunk in zip(chunks, chunk_pairs, strict=True):
+        found = gathered.get(ids)
+        shingled = _shingled(found, scheme)
+        for a, b in in_chunk:
+            if a not in found or b not in found:
+                continue
+            sim = jaccard(shingled[a], shingled[b])
+            if sim < scheme.threshold:
+                continue
+            for one, other in ((a, b), (b, a)):
+                if found[one].is_staged and sim > best.get(one, (0.0, ""))[0]:
+                    best[one] = (sim, other)
+    return {article_id: other for article_id, (_, other) in best.items()}
 
 
 def verified_links(
     con: duckdb.DuckDBPyConnection,
     staged: Mapping[str, Sequence[Path]],
     scheme: Scheme,
-    at: datetime,
-    shingled: _Shingled | None = None,
+    gathered: _Gathered,
 ) -> dict[str, str]:
     """Each staged article's most similar other article at or above the scheme's threshold.
 
@@ -119,29 +142,14 @@ def verified_links(
     pair (two short texts padded with the same boilerplate) from merging two whole groups.
     """
     index_files = staged.get(NEAR_COPY_INDEX.name, ())
-    article_files = staged.get(ARTICLES.name, ())
-    if not index_files or not article_files:
+    if not index_files or not gathered.files:
         return {}
     params = {"files": [str(f) for f in index_files], "scheme": scheme.name}
     pairs = con.execute(sql("near_copy_candidates"), params).fetchall()
     if not pairs:
         return {}
-    shingled = shingled or _Shingled(scheme)
-    best: dict[str, tuple[float, str]] = {}
-    _gather(con, article_files, {x for pair in pairs for x in pair}, at)
-    for start in range(0, len(pairs), _PAIRS_PER_CHUNK):
-        chunk = pairs[start : start + _PAIRS_PER_CHUNK]
-        found = _gathered(con, {x for pair in chunk for x in pair})
-        for a, b in chunk:
-            if a in found and b in found:
-                sim = jaccard(shingled(a, found[a].text), shingled(b, found[b].text))
-                if sim < scheme.threshold:
-                    continue
-                for one, other in ((a, b), (b, a)):
-                    if found[one].is_staged and sim > best.get(one, (0.0, ""))[0]:
-                        best[one] = (sim, other)
-    con.execute(f"drop table if exists {_GATHERED}")
-    return {article_id: other for article_id, (_, other) in best.items()}
+    gathered.add(x for pair in pairs for x in pair)
+    return _verify(gathered, pairs, scheme)
 
 
 def link_near_copies(
@@ -158,29 +166,43 @@ def link_near_copies(
     copies, together with the published groups those touch. Its canonical follows
     transforms.nearcopy.choose_canonical; only rows whose canonical changed are returned.
     """
-    shingled = _Shingled(scheme)
-    links = verified_links(con, staged, scheme, at, shingled).items()
+    gathered = _Gathered(con, staged.get(ARTICLES.name, ()), at)
+    try:
+        return _link(con, staged, scheme, run_id, at, gathered)
+    finally:
+        gathered.close()
+
+
+def _link(
+    con: duckdb.DuckDBPyConnection,
+    staged: Mapping[str, Sequence[Path]],
+    scheme: Scheme,
+    run_id: str,
+    at: datetime,
+    gathered: _Gathered,
+) -> tuple[list[dict[str, Any]], int]:
+    links = verified_links(con, staged, scheme, gathered).items()
     if not links:
         return [], 0
     linked = sorted({x for pair in links for x in pair})
     published = dict(con.execute(sql("near_copy_groups"), {"ids": linked}).fetchall())
-    article_files = staged.get(ARTICLES.name, ())
+    groups = group_links([*links, *published.items()])
     rows = []
     new_copies = 0
-    for chunk in _chunks(group_links([*links, *published.items()]), _PAIRS_PER_CHUNK):
-        found = _articles(con, article_files, {a for group in chunk for a in group}, at)
+    for ids, chunk in _chunks(groups, _ARTICLES_PER_CHUNK):
+        found = gathered.get(ids)
+        shingled = _shingled(found, scheme)
         for group in chunk:
             members = {a: found[a] for a in sorted(group) if a in found}
             if len(members) < 2:
                 continue  # the rest of the group is gone from the warehouse: no group left
             canonical, rule = choose_canonical([m.member for m in members.values()])
             canon_id = canonical.article_id
-            canon_shingles = shingled(canon_id, members[canon_id].text)
             new_copies += sum(1 for a, m in members.items() if a != canon_id and m.is_staged)
-            for article_id, m in members.items():
+            for article_id in members:
                 if published.get(article_id) == canon_id:
                     continue  # the published link already says this
-                similarity = jaccard(shingled(article_id, m.text), canon_shingles)
+                similarity = jaccard(shingled[article_id], shingled[canon_id])
                 rows.append(
                     {
                         "article_id": article_id,
