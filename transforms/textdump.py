@@ -253,24 +253,24 @@ _FOOTER_WINDOW = 6
 # BEGIN WEIGHTS: written by bench/train_textdump.py from the dev set; do not edit by hand.
 # fmt: off
 _BODY_WEIGHTS = (
-    -1.2395, 0.2074, -0.2723, -1.1422, 0.4575, 0.5729, 1.5489, 0.0375,
-    -0.9005, 0.6582, 0.0000, -1.1948, -2.3827, -1.0621, -2.2923, 0.0000,
-    -2.1450, -3.4285, -2.1947, -0.3899, -1.1156, 0.9854, 0.0430, 1.4800,
-    -0.0493, 0.6837, -0.0471, 0.4318, -0.2167, 0.2573, -0.0360, -0.8306,
-    0.3625, -0.2940, 0.2832, 0.0900, -0.9623, 0.9983,
+    -1.1827, 0.2799, -0.4118, -1.2864, 0.5829, 0.4605, 1.5015, -0.0547,
+    -0.8743, 0.6061, 0.0000, -0.9647, -2.4225, -1.0453, -2.4323, 0.0000,
+    -1.7327, -3.4445, -2.1330, -0.3969, -0.6186, 0.7857, 0.0019, 1.4443,
+    -0.0319, 0.6150, -0.0843, 0.3352, -3.2351, -1.9280, -0.2264, 0.2682,
+    -0.0928, -0.6260, 0.4625, -0.3127, 0.2885, 0.0812, -0.8720, 1.0520,
 )
 _SMOOTH_WEIGHTS = (
-    0.6199, 0.4535, 0.1018, 0.0616, -0.0499, 0.0049, 0.4795, 0.0297,
+    0.6151, 0.4970, 0.0984, 0.0638, -0.0517, 0.0013, 0.4539, 0.0103,
 )
 _TITLE_WEIGHTS = (
-    -0.0000, -0.8583, -1.8232, -0.6505, 3.0450, 4.7529, 4.9289, -1.0637,
-    0.0129, 0.2132, -5.0223, -2.7379, -0.8933, -2.8336, 1.1619, 2.7786,
-    0.0274, -2.5792, 1.1004, -1.8705, 0.9252, -2.1820, -1.2457, -1.4142,
-    -1.9083, -3.4569, 2.9450, 3.5486, 3.4755, -0.9561, -0.2435, -0.6998,
-    -0.2359, 0.6759, 0.6865, -3.9388, -0.2550, 9.1501, -1.5428, -0.1547,
-    0.8104, 3.3851, 1.4933, 0.9833, -1.8007, 3.0729, 0.9790, -1.2110,
-    1.3706, 3.3229, 3.6767, 2.4333, 0.8739, -1.0504, -0.2179, -1.7137,
-    -0.3649, -0.9904,
+    -0.0000, -0.7831, -1.5850, -0.5319, 3.1245, 4.7988, 4.9563, -1.1300,
+    0.0551, 0.2055, -5.1169, -2.7254, -0.5696, -2.6819, 1.0146, 2.8339,
+    0.1848, -2.4523, 1.1387, -2.0215, 0.9562, -2.2968, -1.2635, -1.4776,
+    -1.8622, -3.1349, 2.9181, 3.4520, 3.4307, -0.8260, 0.1266, -0.4462,
+    -0.2924, 0.7315, 0.6949, -4.2077, -0.3778, 9.1557, -1.3455, -0.0840,
+    0.6537, 2.9967, 1.5362, 0.7662, -1.7971, 3.5071, 0.9915, -1.2215,
+    0.9723, 3.4763, 3.5835, 2.5462, 0.7384, -0.7553, -0.3435, -1.7155,
+    -0.3831, -0.8336,
 )
 # fmt: on
 # END WEIGHTS
@@ -418,6 +418,22 @@ _CAP_WORD_RE = re.compile(r"(?:^|\s)[A-ZÀ-ÖØ-ÞА-ЯЁΑ-Ω]")
 _LIST_ITEM_RE = re.compile(r"^(?:\d{1,2}[.):]|[•▪◦·*–-])\s")
 # Characters of breadcrumbs and paths ("News › World", "/sport/").
 _PATH_CHAR_RE = re.compile(r"[|›»/]")
+# The header of a comment section ("12 Comments", "Leave a Reply", "5 thoughts on “…”").
+_COMMENTS_HEAD_RE = re.compile(
+    r"^(?:\d+\s+)?(?:(?:comments?|responses?|replies|thoughts)(?:\s+(?:on|to)\b.*)?|"
+    r"leave a (?:reply|comment)|post a comment|add a comment|"
+    r"join the (?:discussion|conversation)|discussion|reader comments)\s*(?:\(\d+\))?:?$",
+    re.IGNORECASE,
+)
+# The header of what a site prints after its articles: the author's box, related stories.
+_TAIL_HEAD_RE = re.compile(
+    r"^(?:about the authors?|author bio|meet the author|written by|"
+    r"related(?: posts| articles| stories| content| reading)?|you (?:may|might) also like|"
+    r"more (?:from|stories|articles|news)\b.*|recommended(?: for you| reading| articles)?|"
+    r"read next|up next|popular (?:posts|articles|stories)|latest (?:posts|articles|news|stories))"
+    r"\s*:?$",
+    re.IGNORECASE,
+)
 # Separators that join a headline to a site name or section in a page-title or breadcrumb line.
 _TITLE_SPLIT_RE = re.compile(r"\s+[|–—>-]\s+|\s*[›»]\s*|\s+::\s+|\s+/\s*|(?<=\w)/(?=[A-Z])")
 
@@ -437,9 +453,16 @@ def _body_features(
     n = len(lines)
     start, end = region
     own = []
+    in_comments = in_tail = False
     for i, line in enumerate(lines):
         text = line.text
         nw = len(line.words)
+        # Below a comment section's header, prose is readers', not the article's; below an
+        # author box or a related-stories header, it is the site's. Headers above the densest
+        # run do not count: a comment count beside the headline opens no section.
+        if i >= start and nw <= 12:
+            in_comments = in_comments or _COMMENTS_HEAD_RE.match(text) is not None
+            in_tail = in_tail or _TAIL_HEAD_RE.match(text) is not None
         lw = math.log1p(nw)
         sd = line.stop_density
         last = text[-1]
@@ -471,6 +494,8 @@ def _body_features(
                 float(nw <= 8 and _PATH_CHAR_RE.search(text) is not None),
                 float(text.isupper()),
                 text.count(",") / (nw + 1),
+                float(in_comments),
+                float(in_tail),
             ]
         )
     # The neighbours' shape: a short line between two paragraphs is a subheading, not chrome.
