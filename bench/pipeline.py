@@ -223,6 +223,7 @@ def _run(flow, corpus: Path, warehouse: Path, args) -> tuple[dict, float]:
         workers=args.workers,
         runner=args.runner,
         dask_address=args.dask_address,
+        ray_address=args.ray_address,
     )
     return summary, time.perf_counter() - started
 
@@ -233,8 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind", choices=tuple(HTML_SHARE), default="html")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--workers", type=int, default=None, help="default: all cores")
-    parser.add_argument("--runner", choices=("local", "dask"), default="local")
+    parser.add_argument("--runner", choices=("local", "dask", "ray"), default="local")
     parser.add_argument("--dask-address", default=None)
+    parser.add_argument("--ray-address", default=None)
     parser.add_argument(
         "--bare-pages", type=int, default=150, help="HTML pages bare trafilatura is timed on"
     )

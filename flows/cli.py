@@ -119,17 +119,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--runner",
-        choices=("local", "dask"),
+        choices=("local", "dask", "ray"),
         default="local",
         help="where batches are extracted and normalized: this machine's worker processes "
-        "(default), or a Dask cluster (one task per batch; staging and the DuckDB merge stay "
-        "in this process)",
+        "(default), or a Dask or Ray cluster (one task per batch; staging and the DuckDB "
+        "merge stay in this process)",
     )
     run.add_argument(
         "--dask-address",
         default=None,
         metavar="ADDRESS",
         help="with --runner dask: the scheduler of an existing cluster (tcp://host:8786); "
+        "default: a temporary local cluster of --workers processes",
+    )
+    run.add_argument(
+        "--ray-address",
+        default=None,
+        metavar="ADDRESS",
+        help="with --runner ray: the head of an existing cluster (host:6379, ray://host:10001); "
         "default: a temporary local cluster of --workers processes",
     )
     run.add_argument(
@@ -373,6 +380,8 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         return _fail("--since and --only go with --reprocess")
     if args.dask_address and args.runner != "dask":
         return _fail("--dask-address goes with --runner dask")
+    if args.ray_address and args.runner != "ray":
+        return _fail("--ray-address goes with --runner ray")
     try:
         Scheme(
             threshold=args.near_copy_threshold or DEFAULT_THRESHOLD,
@@ -421,6 +430,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
                 min_site_docs=args.min_site_docs,
                 runner=args.runner,
                 dask_address=args.dask_address,
+                ray_address=args.ray_address,
             )
     except RunFailed as exc:
         summary = exc.summary

@@ -526,6 +526,7 @@ def newsetl_flow(
     doc_timeout_seconds: float | None = None,
     runner: str = "local",
     dask_address: str | None = None,
+    ray_address: str | None = None,
     near_copy_threshold: float | None = None,
     shingle_size: int | None = None,
     min_site_docs: int | None = None,
@@ -543,6 +544,7 @@ def newsetl_flow(
         lock_wait_seconds=wait_seconds,
         runner=runner,
         dask_address=dask_address,
+        ray_address=ray_address,
     )
     settings = replace(
         base,
@@ -670,32 +672,49 @@ def normalize_batch_task(
     return normalize_batch(docs, now, scheme, seconds)
 
 
-def _dask_batches(plans, settings, validator, at, timings, chrome) -> Iterator[Processed]:
-    """Batches on a Dask cluster, several in flight in each stage; consumed in order.
+def _cluster_runner(settings: Settings):
+    """The task runner of `--runner dask` or `--runner ray`: the cluster at the given address,
+    or a temporary local one of `workers` single-threaded processes."""
+    workers = max(settings.workers, 1)
+    if settings.runner == "ray":
+        from prefect_ray import RayTaskRunner
+
+        if settings.ray_address:
+            return RayTaskRunner(address=settings.ray_address)
+        return RayTaskRunner(init_kwargs={"num_cpus": workers, "include_dashboard": False})
+    from prefect_dask import DaskTaskRunner
+
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
+    return DaskTaskRunner(
+        cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True}
+    )
+
+
+def _cluster_slots(settings: Settings, runner) -> int:
+    """How many tasks the started runner's cluster runs at once."""
+    if settings.runner == "ray":
+        import ray
+
+        return max(int(ray.cluster_resources().get("CPU", 1)), 1)
+    return max(sum(runner.client.nthreads().values()), 1)
+
+
+def _cluster_batches(plans, settings, validator, at, timings, chrome) -> Iterator[Processed]:
+    """Batches on a Dask or Ray cluster, several in flight in each stage; consumed in order.
 
     Each batch goes out twice: to be read and extracted, and, once back here to be counted,
     validated and cleared of its sites' chrome in batch order as on a local run, to be
     normalized.
     """
-    from prefect_dask import DaskTaskRunner
-
     wall, worker = timings
     plans = iter(plans)
     first = next(plans, None)
     if first is None:
         return  # nothing to read: no cluster to start or connect to
-    if settings.dask_address:
-        runner = DaskTaskRunner(address=settings.dask_address)
-    else:
-        runner = DaskTaskRunner(
-            cluster_kwargs={
-                "n_workers": max(settings.workers, 1),
-                "threads_per_worker": 1,
-                "processes": True,
-            }
-        )
+    runner = _cluster_runner(settings)
     with runner:
-        in_flight = 2 * max(sum(runner.client.nthreads().values()), 1)
+        in_flight = 2 * _cluster_slots(settings, runner)
         extracting: deque = deque()
         normalizing: deque = deque()
 
@@ -767,7 +786,7 @@ def _process_batches(files, chrome, settings, validator, summary, reports, at, c
     reasons: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     timings = summary.stage_seconds, summary.worker_seconds
-    produce = _dask_batches if settings.runner == "dask" else _local_batches
+    produce = _local_batches if settings.runner == "local" else _cluster_batches
     plans = _plans(files, con, settings, statuses)
     progress.start(len(files))
     for processed in produce(plans, settings, validator, at, timings, chrome):

@@ -45,11 +45,13 @@ class Settings:
     # quarantined and its worker replaced.
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     doc_timeout_seconds: float = 60.0
-    # Where batches are read, extracted and normalized: "local" (the worker pool above) or
-    # "dask" (one task per batch on a Dask cluster: the scheduler at dask_address, or a local
-    # cluster of `workers` processes). Validation, staging and the DuckDB merge stay here.
+    # Where batches are read, extracted and normalized: "local" (the worker pool above),
+    # "dask" or "ray" (one task per batch on a cluster: the one at dask_address or
+    # ray_address, or a local one of `workers` processes). Validation, staging and the DuckDB
+    # merge stay here.
     runner: str = "local"
     dask_address: str | None = None
+    ray_address: str | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
     # Process unchanged inputs again: "all", or "outdated" (made by older extractor or
     # normalizer versions); narrowed by reprocess_since (last processed on or after) and
