@@ -8,7 +8,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, pairwise
 
 import justext
 
@@ -249,6 +249,10 @@ _BYLINE_BLOCK_REACH = 6
 # A name word printed more often than this on the page is the page's topic, not a byline.
 _MAX_NAME_WORD_COUNT = 3
 _FOOTER_WINDOW = 6
+# A run of at least this many dropped lines between kept ones, none labelled nor scored at
+# or below _GAP_MIN_LOGIT, is kept whole (a list or a table inside the story).
+_GAP_MIN_LINES = 4
+_GAP_MIN_LOGIT = -2.5
 
 # BEGIN WEIGHTS: written by bench/train_textdump.py from the dev set; do not edit by hand.
 # fmt: off
@@ -263,14 +267,14 @@ _SMOOTH_WEIGHTS = (
     0.6151, 0.4970, 0.0984, 0.0638, -0.0517, 0.0013, 0.4539, 0.0103,
 )
 _TITLE_WEIGHTS = (
-    -0.0000, -0.7831, -1.5850, -0.5319, 3.1245, 4.7988, 4.9563, -1.1300,
-    0.0551, 0.2055, -5.1169, -2.7254, -0.5696, -2.6819, 1.0146, 2.8339,
-    0.1848, -2.4523, 1.1387, -2.0215, 0.9562, -2.2968, -1.2635, -1.4776,
-    -1.8622, -3.1349, 2.9181, 3.4520, 3.4307, -0.8260, 0.1266, -0.4462,
-    -0.2924, 0.7315, 0.6949, -4.2077, -0.3778, 9.1557, -1.3455, -0.0840,
-    0.6537, 2.9967, 1.5362, 0.7662, -1.7971, 3.5071, 0.9915, -1.2215,
-    0.9723, 3.4763, 3.5835, 2.5462, 0.7384, -0.7553, -0.3435, -1.7155,
-    -0.3831, -0.8336,
+    0.0000, -0.7846, -1.5506, -0.5297, 3.1351, 4.8182, 4.9807, -1.1318,
+    0.0634, 0.2172, -5.0855, -2.7016, -0.6023, -2.6908, 0.9833, 2.8355,
+    0.1631, -2.5133, 1.1743, -2.0408, 0.9561, -2.2777, -1.2514, -1.4801,
+    -1.8618, -3.3416, 3.0147, 3.3882, 3.4767, -0.8232, 0.1128, -0.4505,
+    -0.3034, 0.7269, 0.6987, -4.2104, -0.3967, 9.1508, -1.4050, -0.0849,
+    0.6509, 2.9627, 1.5315, 0.7707, -1.7909, 3.4812, 0.9882, -1.2237,
+    0.9734, 3.4835, 3.5982, 2.5347, 0.7369, -0.7516, -0.3461, -1.7235,
+    -0.3803, -0.8242,
 )
 # fmt: on
 # END WEIGHTS
@@ -560,7 +564,32 @@ def _body_span(lines: list[_Line], counts: Counter[str]) -> tuple[list[float], i
         if logits[i - 1] > 0 >= logits[i] and not line.label and _is_prose(line):
             logits[i] = 0.01
     kept = [i for i, z in enumerate(logits) if z > 0 and not lines[i].label]
+    _fill_gaps(lines, logits, kept)
     return logits, *((kept[0], kept[-1] + 1) if kept else (0, 0))
+
+
+def _fill_gaps(lines: list[_Line], logits: list[float], kept: list[int]) -> None:
+    """Keep a run of doubtful lines that kept text closes on both sides: a list or a table.
+
+    Lines of a list or a table score low one by one (short, few stopwords, no end punctuation);
+    between two kept paragraphs, a run of them is the article's own. A short run there is more
+    often a promo or a label; a run holding chrome or a line the model is sure of stays out.
+    """
+    for a, b in pairwise(kept):
+        run = range(a + 1, b)
+        if len(run) < _GAP_MIN_LINES or any(lines[k].label for k in run):
+            continue
+        if min(logits[k] for k in run) <= _GAP_MIN_LOGIT:
+            continue
+        # A comment section's or an author box's header ends the article, whatever follows.
+        if any(
+            len(lines[k].words) <= 12
+            and (_COMMENTS_HEAD_RE.match(lines[k].text) or _TAIL_HEAD_RE.match(lines[k].text))
+            for k in run
+        ):
+            continue
+        for k in run:
+            logits[k] = max(logits[k], 0.01)
 
 
 def _confidence(lines: list[_Line], logits: list[float], start: int, end: int) -> float:
