@@ -85,8 +85,21 @@ class _Gathered:
         self.con.execute(f"drop table if exists {_GATHERED}")
 
 
-def _shingled(found: Mapping[str, _Linked], scheme: Scheme) -> dict[str, np.ndarray]:
-    return {a: shingle_array(linked.text, scheme.shingle_size) for a, linked in found.items()}
+class _Shingled(dict[str, np.ndarray]):
+    """Sorted shingle arrays of a chunk's articles, each made when first asked for."""
+
+    def __init__(self, found: Mapping[str, _Linked], scheme: Scheme):
+        super().__init__()
+        self.found = found
+        self.size = scheme.shingle_size
+
+    def __missing__(self, article_id: str) -> np.ndarray:
+        made = self[article_id] = shingle_array(self.found[article_id].text, self.size)
+        return made
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
 
 
 def _chunks(groups: list[set[str]], members: int) -> Iterator[tuple[set[str], list[set[str]]]]:
@@ -105,10 +118,13 @@ def _chunks(groups: list[set[str]], members: int) -> Iterator[tuple[set[str], li
 
 
 def _verify(
-    gathered: _Gathered, pairs: Sequence[tuple[str, str]], scheme: Scheme
+    gathered: _Gathered,
+    pairs: Sequence[tuple[str, str]],
+    scheme: Scheme,
+    similar: dict[tuple[str, str], float],
 ) -> dict[str, str]:
     """Each staged article's most similar other article among the pairs, at or above the
-    scheme's threshold."""
+    scheme's threshold; the similarity of every such pair goes into `similar`."""
     best: dict[str, tuple[float, str]] = {}
     chunks = [ids for ids, _ in _chunks(group_links(pairs), _ARTICLES_PER_CHUNK)]
     chunk_of = {a: i for i, ids in enumerate(chunks) for a in ids}
@@ -117,13 +133,14 @@ def _verify(
         chunk_pairs[chunk_of[a]].append((a, b))
     for ids, in_chunk in zip(chunks, chunk_pairs, strict=True):
         found = gathered.get(ids)
-        shingled = _shingled(found, scheme)
+        shingled = _Shingled(found, scheme)
         for a, b in in_chunk:
             if a not in found or b not in found:
                 continue
             sim = jaccard(shingled[a], shingled[b])
             if sim < scheme.threshold:
                 continue
+            similar[_pair(a, b)] = sim
             for one, other in ((a, b), (b, a)):
                 if found[one].is_staged and sim > best.get(one, (0.0, ""))[0]:
                     best[one] = (sim, other)
@@ -135,6 +152,7 @@ def verified_links(
     staged: Mapping[str, Sequence[Path]],
     scheme: Scheme,
     gathered: _Gathered,
+    similar: dict[tuple[str, str], float],
 ) -> dict[str, str]:
     """Each staged article's most similar other article at or above the scheme's threshold.
 
@@ -149,7 +167,7 @@ def verified_links(
     if not pairs:
         return {}
     gathered.add(x for pair in pairs for x in pair)
-    return _verify(gathered, pairs, scheme)
+    return _verify(gathered, pairs, scheme, similar)
 
 
 def link_near_copies(
@@ -181,7 +199,9 @@ def _link(
     at: datetime,
     gathered: _Gathered,
 ) -> tuple[list[dict[str, Any]], int]:
-    links = verified_links(con, staged, scheme, gathered).items()
+    # Similarities of the verified pairs: a member's to its canonical is most often one.
+    similar: dict[tuple[str, str], float] = {}
+    links = verified_links(con, staged, scheme, gathered, similar).items()
     if not links:
         return [], 0
     linked = sorted({x for pair in links for x in pair})
@@ -191,7 +211,7 @@ def _link(
     new_copies = 0
     for ids, chunk in _chunks(groups, _ARTICLES_PER_CHUNK):
         found = gathered.get(ids)
-        shingled = _shingled(found, scheme)
+        shingled = _Shingled(found, scheme)
         for group in chunk:
             members = {a: found[a] for a in sorted(group) if a in found}
             if len(members) < 2:
@@ -202,7 +222,9 @@ def _link(
             for article_id in members:
                 if published.get(article_id) == canon_id:
                     continue  # the published link already says this
-                similarity = jaccard(shingled[article_id], shingled[canon_id])
+                similarity = similar.get(_pair(article_id, canon_id))
+                if similarity is None:
+                    similarity = jaccard(shingled[article_id], shingled[canon_id])
                 rows.append(
                     {
                         "article_id": article_id,
