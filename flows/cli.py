@@ -19,7 +19,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from flows import progress
-from flows.settings import DEFAULT_SOURCE, DEFAULT_WAREHOUSE, Settings, prefect_defaults
+from flows.settings import (
+    DEFAULT_SOURCE,
+    DEFAULT_WAREHOUSE,
+    RUNNERS,
+    Settings,
+    prefect_defaults,
+)
 from flows.sources import SourceError, discover
 from transforms.nearcopy import DEFAULT_SHINGLE_SIZE, DEFAULT_THRESHOLD, Scheme
 from transforms.sitechrome import MIN_SITE_DOCS
@@ -119,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--runner",
-        choices=("local", "dask", "ray"),
+        choices=RUNNERS,
         default="local",
         help="where batches are extracted and normalized: this machine's worker processes "
         "(default), or a Dask or Ray cluster (one task per batch; staging and the DuckDB "

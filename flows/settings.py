@@ -26,6 +26,10 @@ def prefect_defaults() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
+# Where batches are read, extracted and normalized (see Settings.runner).
+RUNNERS = ("local", "dask", "ray")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a run needs to know."""
@@ -67,6 +71,10 @@ class Settings:
     min_site_docs: int = MIN_SITE_DOCS
     # Crash tests: stop before this publish step ("commit" or "promote") until killed.
     pause_before: str | None = field(default_factory=lambda: os.environ.get("NEWSETL_PAUSE_BEFORE"))
+
+    def __post_init__(self) -> None:
+        if self.runner not in RUNNERS:
+            raise ValueError(f"runner must be one of {', '.join(RUNNERS)}, not {self.runner!r}")
 
     @property
     def read_limits(self) -> ReadLimits:

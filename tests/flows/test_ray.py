@@ -56,3 +56,10 @@ def test_a_ray_task_holds_each_document_to_the_time_limit(ray_cluster):
     )
     assert kept == ["0"]
     assert [(r.source_uri, r.reason) for r in rejects] == [("/in/30.txt", "extract_timeout")]
+
+
+def test_an_unknown_runner_is_refused_before_anything_runs():
+    from flows.settings import Settings
+
+    with pytest.raises(ValueError, match="runner must be one of local, dask, ray, not 'spark'"):
+        Settings(runner="spark")
