@@ -438,6 +438,8 @@ _TAIL_HEAD_RE = re.compile(
     r"\s*:?$",
     re.IGNORECASE,
 )
+# A line of more words than this is text, not one of the section headers above.
+_HEAD_MAX_WORDS = 12
 # Separators that join a headline to a site name or section in a page-title or breadcrumb line.
 _TITLE_SPLIT_RE = re.compile(r"\s+[|–—>-]\s+|\s*[›»]\s*|\s+::\s+|\s+/\s*|(?<=\w)/(?=[A-Z])")
 
@@ -464,9 +466,9 @@ def _body_features(
         # Below a comment section's header, prose is readers', not the article's; below an
         # author box or a related-stories header, it is the site's. Headers above the densest
         # run do not count: a comment count beside the headline opens no section.
-        if i >= start and nw <= 12:
-            in_comments = in_comments or _COMMENTS_HEAD_RE.match(text) is not None
-            in_tail = in_tail or _TAIL_HEAD_RE.match(text) is not None
+        if i >= start:
+            in_comments = in_comments or _opens_comments(line)
+            in_tail = in_tail or _opens_tail(line)
         lw = math.log1p(nw)
         sd = line.stop_density
         last = text[-1]
@@ -568,6 +570,16 @@ def _body_span(lines: list[_Line], counts: Counter[str]) -> tuple[list[float], i
     return logits, *((kept[0], kept[-1] + 1) if kept else (0, 0))
 
 
+def _opens_comments(line: _Line) -> bool:
+    """The line is a comment section's header."""
+    return len(line.words) <= _HEAD_MAX_WORDS and _COMMENTS_HEAD_RE.match(line.text) is not None
+
+
+def _opens_tail(line: _Line) -> bool:
+    """The line is the header of an author box or of related stories."""
+    return len(line.words) <= _HEAD_MAX_WORDS and _TAIL_HEAD_RE.match(line.text) is not None
+
+
 def _fill_gaps(lines: list[_Line], logits: list[float], kept: list[int]) -> None:
     """Keep a run of doubtful lines that kept text closes on both sides: a list or a table.
 
@@ -582,11 +594,7 @@ def _fill_gaps(lines: list[_Line], logits: list[float], kept: list[int]) -> None
         if min(logits[k] for k in run) <= _GAP_MIN_LOGIT:
             continue
         # A comment section's or an author box's header ends the article, whatever follows.
-        if any(
-            len(lines[k].words) <= 12
-            and (_COMMENTS_HEAD_RE.match(lines[k].text) or _TAIL_HEAD_RE.match(lines[k].text))
-            for k in run
-        ):
+        if any(_opens_comments(lines[k]) or _opens_tail(lines[k]) for k in run):
             continue
         for k in run:
             logits[k] = max(logits[k], 0.01)
