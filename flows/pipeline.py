@@ -640,20 +640,38 @@ class Processed:
 
 
 def _local_batches(plans, settings, validator, at, timings, chrome) -> Iterator[Processed]:
-    """Batches on this machine: each stage of a batch on the worker pool, one batch at a time."""
+    """Batches on this machine's worker pool, consumed in order.
+
+    The pool works its queue in order, so the stages are queued ahead: the next batch's
+    extraction before this batch is counted and checked here, and the one after it before
+    this batch's normalization is awaited. The workers then stay busy while the flow
+    checks, stages and loads (a third of a text batch's time).
+    """
     wall, worker = timings
     limits = settings.read_limits
+    plans = iter(plans)
+    extracting: deque = deque()
+
+    def queue_extraction(ahead: int) -> None:
+        while len(extracting) < ahead and (plan := next(plans, None)) is not None:
+            extracting.append((plan, extract_task.submit(quote(plan.items), limits, pool)))
+
     with StagePool(settings.workers, settings.doc_timeout_seconds) as pool:
-        for plan in plans:
+        queue_extraction(1)
+        while extracting:
+            plan, extracted = extracting.popleft()
             with _timed(wall, "extract"):
-                ingested, failed = extract_task(quote(plan.items), limits, pool)
+                ingested, failed = extracted.result()
+            queue_extraction(1)
             _add_worker_seconds(worker, ingested)
             progress.advance("extract", len(plan.files))
             docs, rejects, reports = collect_ingested(
                 ingested, failed, plan.status, plan.statuses, validator, chrome
             )
+            normalized = normalize_task.submit(quote(docs), pool, at, settings.near_copies)
+            queue_extraction(2)
             with _timed(wall, "normalize"):
-                articles, rejected = normalize_task(quote(docs), pool, at, settings.near_copies)
+                articles, rejected = normalized.result()
             progress.advance("normalize", len(plan.files))
             yield Processed(plan, articles, rejects + rejected, reports)
 
