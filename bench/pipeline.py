@@ -207,7 +207,7 @@ def stage_rates(docs: int, summary: dict, workers: int) -> dict[str, float | Non
     return {
         "ingest": rate(cpu.get("ingest", 0) / share),
         "extract": rate(cpu.get("extract", 0) / share),
-        "normalize": rate(wall.get("normalize")),
+        "normalize": rate(cpu.get("normalize", 0) / share),
         "validate": rate(wall.get("validate")),
         "stage": rate(wall.get("stage")),
         "publish": rate(wall.get("publish")),

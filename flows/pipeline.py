@@ -672,6 +672,7 @@ def _local_batches(plans, settings, validator, at, timings, chrome) -> Iterator[
             queue_extraction(2)
             with _timed(wall, "normalize"):
                 articles, rejected = normalized.result()
+            worker["normalize"] = pool.cpu_seconds(NORMALIZE)
             progress.advance("normalize", len(plan.files))
             yield Processed(plan, articles, rejects + rejected, reports)
 

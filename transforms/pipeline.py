@@ -39,13 +39,6 @@ def split_results(results: Iterable[Out | Reject]) -> tuple[list[Out], list[Reje
     return kept, rejects
 
 
-def run_stage(
-    items: Iterable[In], fn: Callable[[In], Out | Reject], stage: str
-) -> tuple[list[Out], list[Reject]]:
-    """Apply fn to each item in this process, guarded."""
-    return split_results(guarded(fn, item, stage) for item in items)
-
-
 def normalize_and_index(doc: ExtractedDocument, *, now: datetime, scheme: Scheme) -> Article:
     """normalize_document, with the article's near-copy index keys filled in."""
     article = normalize.normalize_document(doc, now=now)

@@ -72,7 +72,9 @@ def test_the_dask_runner_loads_what_the_local_runner_loads(prefect_server, tmp_p
     texts = [row[3] for row in articles(tmp_path / "dask.duckdb")[0] if "/site-" in row[1]]
     assert len(texts) == len(TOPICS)
     assert sum("independent newsroom" not in t for t in texts) >= 1
-    assert remote["worker_seconds"]["extract"] > 0
+    for summary in (local, remote):
+        assert summary["worker_seconds"]["extract"] > 0
+        assert summary["worker_seconds"]["normalize"] > 0
 
 
 def test_an_unchanged_rerun_on_the_dask_runner_starts_no_cluster(prefect_server, tmp_path):

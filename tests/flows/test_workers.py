@@ -47,3 +47,23 @@ def test_a_hanging_document_times_out_and_a_dead_worker_is_replaced():
         "/in/hang.txt": "extract_timeout",
         "/in/die.txt": "worker_died",
     }
+
+
+def spin(raw: RawDocument) -> str:
+    """Stand-in stage that burns 50 ms of CPU."""
+    until = time.thread_time() + 0.05
+    while time.thread_time() < until:
+        pass
+    return raw.text
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_the_workers_cpu_seconds_are_summed_per_stage(workers):
+    with StagePool(workers, timeout_seconds=20) as pool:
+        pool.map(spin, [doc("a"), doc("b"), doc("c")], "normalize")
+        pool.map(spin, [doc("d")], "extract")
+        normalize, extract = pool.cpu_seconds("normalize"), pool.cpu_seconds("extract")
+    # Each item's own CPU time, counted in the process that ran it; nothing else.
+    assert 0.15 <= normalize < 1.0
+    assert 0.05 <= extract < 0.5
+    assert pool.cpu_seconds("ingest") == 0
