@@ -104,6 +104,8 @@ _MAX_BYLINE_CHARS = 120
 _FIRST_DAY = datetime(1995, 1, 1)
 _LAST_DAY = datetime(2100, 1, 1)
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+# Headings below the headline, which restore_headings may put back into the body.
+_SECTION_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _OUTER_TAGS = frozenset(("aside", "footer", "nav", "header", "form"))
 # A block holding this share of the located text (by words) is the article's container.
 _CONTAINER_SHARE = 0.8
@@ -221,6 +223,7 @@ def extract_html_parts(html: str) -> HtmlParts | None:
     caption_keys = {_key(c) for c in captions}
     lines = [line for line in lines if _key(line) not in caption_keys]
     paragraphs, quality = cut_chrome(lines, tree)
+    paragraphs = restore_headings(paragraphs, tree)
     site_names = (
         [name for name in (doc.sitename, doc.hostname) if _is_site_name(name)] if doc else []
     )
@@ -795,6 +798,41 @@ def keep_article_lines(
         if run > best:
             start, best = j + 1, run
     return [line for j, line in enumerate(lines[:end]) if j >= start and probs[j] <= line_bar]
+
+
+def restore_headings(lines: list[str], tree: HtmlElement) -> list[str]:
+    """Lines with the section headings trafilatura left out put back where the page has them.
+
+    trafilatura sometimes drops an <h2>-<h6> between two paragraphs it keeps, so the body reads
+    as one run and loses its section titles. A dropped heading goes back when the nearest text
+    blocks before and after it on the page are two lines kept one after the other: it sits
+    inside the kept text, not at its edge, where the chrome starts.
+    """
+    keys = [_key(line) for line in lines]
+    kept = set(keys)
+    missing = [h for h in tree.iter(*_SECTION_HEADINGS) if _key(h.text_content()) not in kept]
+    if not missing:
+        return lines
+    blocks = [
+        (el, _key(el.text_content()))
+        for el in tree.iter(*_BLOCK_TAGS)
+        if next(el.iterancestors(*_BLOCK_TAGS), None) is None
+    ]
+    blocks = [(el, key) for el, key in blocks if key]
+    at = {key: j for j, key in reversed(list(enumerate(keys)))}
+    after: dict[int, list[str]] = {}
+    for j in range(1, len(blocks) - 1):
+        el, key = blocks[j]
+        if el.tag not in _SECTION_HEADINGS or key in kept:
+            continue
+        before, next_key = at.get(blocks[j - 1][1]), blocks[j + 1][1]
+        if before is not None and before + 1 < len(keys) and keys[before + 1] == next_key:
+            after.setdefault(before, []).append(_clean(el.text_content()))
+    out = []
+    for j, line in enumerate(lines):
+        out.append(line)
+        out.extend(after.get(j, []))
+    return out
 
 
 def _sigmoid(z: float) -> float:

@@ -16,6 +16,7 @@ from transforms.html import (
     extract_html_parts,
     figure_captions,
     line_features,
+    restore_headings,
 )
 
 # (page, phrase that must survive, phrase that must not), from the gold with/without lists.
@@ -74,6 +75,29 @@ def test_a_page_where_trafilatura_drops_a_list_gets_the_fuller_recall_text():
     assert parts.method == "trafilatura+fallback"
     assert "Newborns average 16-17 hours of sleep per day" in text
     assert "Routine is important. It should be soothing and quiet" in text
+
+
+def test_section_headings_trafilatura_drops_are_put_back_between_their_paragraphs():
+    # trafilatura keeps the answers of this Q&A page but not the <h2> questions over them.
+    paragraphs = extract_html_parts(_test_page("4180")).paragraphs
+    question = "How many naps per day do children need?"
+    assert question in paragraphs
+    at = paragraphs.index(question)
+    assert paragraphs[at + 1].startswith("Younger children usually take two naps per day")
+
+
+def test_only_a_heading_between_two_kept_lines_is_put_back():
+    tree = lxml_html.fromstring(
+        "<div><p>First kept paragraph.</p><h2>Inside the story</h2><p>Second kept paragraph.</p>"
+        "<h3>At the edge</h3><p>A teaser that was cut.</p></div>"
+    )
+    lines = ["First kept paragraph.", "Second kept paragraph."]
+    assert restore_headings(lines, tree) == [
+        "First kept paragraph.",
+        "Inside the story",
+        "Second kept paragraph.",
+    ]
+    assert restore_headings([], tree) == []
 
 
 def test_offered_words_count_nested_blocks_once_and_set_link_lists_apart():
