@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from transforms import textdump as td
+from transforms.extract import drop_repeated_paragraphs
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_EVAL = REPO.parent / "shared" / "eval"
@@ -207,9 +208,9 @@ def _predict(pages: list[Page]) -> list[tuple[tuple[float, float, float], bool]]
     out = []
     for p in pages:
         parts = td.clean_text_dump(p.text)
-        out.append(
-            (_prf(p.gold_body, "\n\n".join(parts.paragraphs)), _fold(parts.title) == p.gold_title)
-        )
+        # Scored as the pipeline emits the body: extract_document drops repeated paragraphs.
+        body = "\n\n".join(drop_repeated_paragraphs(list(parts.paragraphs)))
+        out.append((_prf(p.gold_body, body), _fold(parts.title) == p.gold_title))
     return out
 
 
