@@ -234,6 +234,10 @@ _TITLE_BELOW = 120
 # Title cues (the last of each candidate's features) also compared with the page's best.
 _RELATIVE = 5
 
+# Lines below a headline searched for its byline or date, and the longest byline read there.
+_CUE_REACH = 6
+_CUE_MAX_WORDS = 16
+
 # The densest run of text-like lines (a feature of the line model): a line earns
 # (density - _MIN_DENSITY) per character, pays _LINE_COST, and chrome pays _CHROME_COST.
 _MIN_DENSITY = 0.15
@@ -267,14 +271,14 @@ _SMOOTH_WEIGHTS = (
     0.6151, 0.4970, 0.0984, 0.0638, -0.0517, 0.0013, 0.4539, 0.0103,
 )
 _TITLE_WEIGHTS = (
-    0.0000, -0.7846, -1.5506, -0.5297, 3.1351, 4.8182, 4.9807, -1.1318,
-    0.0634, 0.2172, -5.0855, -2.7016, -0.6023, -2.6908, 0.9833, 2.8355,
-    0.1631, -2.5133, 1.1743, -2.0408, 0.9561, -2.2777, -1.2514, -1.4801,
-    -1.8618, -3.3416, 3.0147, 3.3882, 3.4767, -0.8232, 0.1128, -0.4505,
-    -0.3034, 0.7269, 0.6987, -4.2104, -0.3967, 9.1508, -1.4050, -0.0849,
-    0.6509, 2.9627, 1.5315, 0.7707, -1.7909, 3.4812, 0.9882, -1.2237,
-    0.9734, 3.4835, 3.5982, 2.5347, 0.7369, -0.7516, -0.3461, -1.7235,
-    -0.3803, -0.8242,
+    0.0000, -0.8114, -1.0400, -0.4069, 3.0430, 4.7696, 4.9664, -1.0389,
+    -0.0942, 0.0986, -5.1852, -2.9722, -0.2435, -1.6122, 1.2097, 0.6007,
+    1.1131, -2.3355, 1.3225, -2.2158, 0.9408, -2.4303, -1.1713, -1.5668,
+    -1.7522, -2.1519, 2.6928, 2.7914, 2.9423, -0.7911, 0.4605, -0.1988,
+    -0.0648, 1.0055, 0.5266, -4.4290, -0.3144, 8.4740, -0.8746, -0.0989,
+    0.7344, 3.3363, 1.5197, 0.8574, -1.6113, 3.7176, 0.6173, -1.3696,
+    3.6607, 0.5101, 3.8503, 3.3807, 2.3462, 0.8378, -0.6685, -0.3566,
+    -1.5364, -0.3148, -0.9625,
 )
 # fmt: on
 # END WEIGHTS
@@ -663,6 +667,8 @@ class _TitleContext:
     # meta[i], short[i]: date or byline lines, and short unclosed lines, before line i.
     meta: list[int]
     short: list[int]
+    # cue[i]: article furniture (date, byline, a bare "By") before line i, read more loosely.
+    cue: list[int]
 
 
 def _title_context(lines: list[_Line], start: int, end: int) -> _TitleContext:
@@ -677,13 +683,14 @@ def _title_context(lines: list[_Line], start: int, end: int) -> _TitleContext:
             ranks[i] = len(ranks)
             if len(ranks) == 3:
                 break
-    prose, meta, short = [0], [0], [0]
+    prose, meta, short, cue = [0], [0], [0], [0]
     where: defaultdict[str, list[int]] = defaultdict(list)
     lines_of_norm: defaultdict[str, list[int]] = defaultdict(list)
     for i, line in enumerate(lines):
         prose.append(prose[-1] + _is_prose(line))
         meta.append(meta[-1] + (line.label in ("date", "byline")))
         short.append(short[-1] + (len(line.words) <= 4 and line.text[-1] not in ".!?"))
+        cue.append(cue[-1] + _is_credit_cue(line))
         for w in set(line.words):
             where[w].append(i)
         lines_of_norm[line.norm].append(i)
@@ -701,16 +708,27 @@ def _title_context(lines: list[_Line], start: int, end: int) -> _TitleContext:
         top_text="\n".join(top_norms),
         meta=meta,
         short=short,
+        cue=cue,
+    )
+
+
+def _is_credit_cue(line: _Line) -> bool:
+    """A date, a byline, or a line a byline opens ("By", "Written by A, B and C")."""
+    return (
+        line.label in ("date", "byline")
+        or line.norm == "by"
+        or (len(line.words) <= _CUE_MAX_WORDS and bool(_BYLINE_RE.match(line.text)))
     )
 
 
 def _neighbour_cues(
     lines: list[_Line], i: int, context: _TitleContext
-) -> tuple[bool, bool, bool, float, bool]:
+) -> tuple[bool, bool, bool, float, bool, bool]:
     """Cues of the lines around line i, the same for every candidate cut from it.
 
     (a date or byline below, one above, prose soon below, share of short lines around,
-    a standfirst right below).
+    a standfirst right below, a byline or date within _CUE_REACH lines below). The last also
+    reads a bare "By" over the author's name, and "Written by" lines naming several authors.
     """
     n_lines = len(lines)
     meta, prose = context.meta, context.prose
@@ -727,7 +745,9 @@ def _neighbour_cues(
         and 8 <= len(following.words) <= 45
         and following.text[-1] in ".!?"
     )
-    return near_meta, prev_meta, prose_soon, short / (hi - lo), standfirst
+    cue = context.cue
+    credit_below = cue[min(n_lines, i + 1 + _CUE_REACH)] > cue[i + 1]
+    return near_meta, prev_meta, prose_soon, short / (hi - lo), standfirst, credit_below
 
 
 def _title_features(
@@ -738,7 +758,7 @@ def _title_features(
     stop: frozenset[str],
     logits: list[float],
     context: _TitleContext,
-    neighbours: tuple[bool, bool, bool, float, bool],
+    neighbours: tuple[bool, bool, bool, float, bool, bool],
 ) -> list[float]:
     """Cues that a candidate is the headline: position, shape, repetition, overlap with the body."""
     top_norms, ranks = context.top_norms, context.ranks
@@ -761,7 +781,7 @@ def _title_features(
     overlap = in_body / n_content if content else 0.0
     tokens = text.split()
     caps = sum(t[:1].isupper() for t in tokens) / len(tokens)
-    near_meta, prev_meta, prose_soon, short_share, standfirst = neighbours
+    near_meta, prev_meta, prose_soon, short_share, standfirst, credit_below = neighbours
     # The <title> line often leads the dump as "Headline | Site"; the headline repeats it.
     in_top = page_title = False
     if norm in context.top_text:
@@ -842,6 +862,7 @@ def _title_features(
         short_share,
         float(standfirst),
         float(name_like),
+        float(credit_below),
         # Compared across the page's candidates by _title_rows: keep these _RELATIVE last.
         overlap,
         freq,
@@ -1060,7 +1081,10 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
         title_norm = " ".join(_WORD_RE.findall(parts.title.lower()))
         if cand[2] == 0:
             ti = cand[0]
-            start = max(start, ti + 1)
+            # A headline inside the body opens it; one picked below the body's end leaves the
+            # body alone rather than emptying it.
+            if ti < end:
+                start = max(start, ti + 1)
     head_from = max(0, min(start, ti if ti is not None else start) - _HEADER_WINDOW)
     si = _subtitle_index(lines, ti, start, end)
     if si is not None:

@@ -256,6 +256,14 @@ DUMPS = REPO / "tests" / "data" / "textdump"
         ),
         ("0294", "Best Practices for PTO Benefits"),
         ("4446", "I built a tool that creates a weekly newsletter digest"),
+        # The byline under the headline is a bare "by" line, or names too many authors to
+        # be labelled one.
+        ("0010", "These are the best major appliances of 2025"),
+        (
+            "0174",
+            "Tutoring was supposed to save American kids after the pandemic. "
+            "The results? ‘Sobering’",
+        ),
     ],
 )
 def test_title_of_real_dumps(stem: str, title: str) -> None:
