@@ -359,3 +359,18 @@ def test_quality_is_the_models_certainty_on_the_body_span() -> None:
     menu = "\n".join(f"Section {n}" for n in range(30))
     assert clean_text_dump(menu).quality < min(parts.quality for parts in seeds)
     assert clean_text_dump("").quality == 0.0
+
+
+def test_a_headline_picked_below_the_body_leaves_the_body_whole(monkeypatch) -> None:
+    import transforms.textdump as td
+
+    text = (SEEDS / "004_2fac41272dd3c322.txt").read_text(encoding="utf-8")
+    body = clean_text_dump(text).paragraphs
+    last = len(td._split_lines(text)) - 1
+    # The title model's pick, forced to the page's last line (site chrome below the story).
+    monkeypatch.setattr(td, "_title_candidate", lambda lines, *_: (last, lines[last].text, 0))
+    parts = clean_text_dump(text)
+    assert parts.title == td._split_lines(text)[last][0]
+    # Every paragraph of the story stays (the first may keep its "(CNN)" dateline): the body is
+    # not cut to what follows the pick.
+    assert all(any(p in kept for kept in parts.paragraphs) for p in body)
