@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 import justext
 import trafilatura
@@ -853,8 +854,8 @@ def _text_features(lines: list[str]) -> list[tuple[float, ...]]:
     for j, (line, words) in enumerate(zip(lines, tokens, strict=True)):
         k = len(words)
         low = [w.casefold() for w in words]
-        stop = sum(w in _STOPWORDS for w in low) / max(k, 1)
-        calls = len(_CALL_TO_ACTION.findall(line))
+        stop = sum(map(_STOPWORDS.__contains__, low)) / max(k, 1)
+        calls = _calls_to_action(line)
         prev_k = len(tokens[j - 1]) if j else 0
         next_k = len(tokens[j + 1]) if j + 1 < len(lines) else 0
         out.append(
@@ -866,9 +867,9 @@ def _text_features(lines: list[str]) -> list[tuple[float, ...]]:
                 float(k < 15),
                 stop,
                 stop * math.log1p(k),
-                sum(w[0].isupper() for w in words) / max(k, 1),
-                sum(w.isupper() and len(w) > 1 for w in words) / max(k, 1),
-                sum(w.isdigit() for w in words) / max(k, 1),
+                sum(1 for w in words if w[0].isupper()) / max(k, 1),
+                sum(1 for w in words if w.isupper() and len(w) > 1) / max(k, 1),
+                sum(map(str.isdigit, words)) / max(k, 1),
                 float(calls > 0),
                 min(calls, 3) / max(k, 1) * 4,
                 float(bool(_SENTENCE_END.search(line))),
@@ -919,12 +920,13 @@ def _block_features(lines: list[str], tree: HtmlElement) -> list[tuple[float, ..
         linked = sum(len(a.text_content()) for a in el.iter("a"))
         in_link = any(p.tag == "a" for p in parents[:3])
         attrs = " ".join(f"{e.get('class', '')} {e.get('id', '')}" for e in [el, *parents[:6]])
+        chrome_attr, content_attr = _attr_marks(attrs)
         out.append(
             (
                 1.0,
                 1.0 if in_link else min(1.0, linked / chars),
-                float(bool(_CHROME_ATTR.search(attrs))),
-                float(bool(_CONTENT_ATTR.search(attrs))),
+                chrome_attr,
+                content_attr,
                 float(any(p.tag in _OUTER_TAGS for p in parents)),
                 float(container is not None and el is not container and container not in parents),
                 float(el.tag in _HEADING_TAGS),
@@ -933,3 +935,31 @@ def _block_features(lines: list[str], tree: HtmlElement) -> list[tuple[float, ..
             )
         )
     return out
+
+
+# _CALL_TO_ACTION, _CHROME_ATTR and _CONTENT_ATTR hold only lowercase letters, so on ASCII text
+# lowercased first they match exactly where they match case-blind, and case-sensitive matching
+# is much cheaper.
+_CALL_TO_ACTION_LOWER = re.compile(_CALL_TO_ACTION.pattern)
+_CHROME_ATTR_LOWER = re.compile(_CHROME_ATTR.pattern)
+_CONTENT_ATTR_LOWER = re.compile(_CONTENT_ATTR.pattern)
+
+
+@lru_cache(maxsize=4096)
+def _attr_marks(attrs: str) -> tuple[float, float]:
+    """(chrome-like, content-like) marks of a line's class/id chain, 1.0 or 0.0 each.
+
+    Cached: the lines of one container share the chain, and the search over its long class
+    lists is the costliest step of the block features.
+    """
+    chrome, content = _CHROME_ATTR, _CONTENT_ATTR
+    if attrs.isascii():
+        chrome, content, attrs = _CHROME_ATTR_LOWER, _CONTENT_ATTR_LOWER, attrs.lower()
+    return float(bool(chrome.search(attrs))), float(bool(content.search(attrs)))
+
+
+def _calls_to_action(line: str) -> int:
+    """How many call-to-action words (_CALL_TO_ACTION) the line holds."""
+    if line.isascii():
+        return len(_CALL_TO_ACTION_LOWER.findall(line.lower()))
+    return len(_CALL_TO_ACTION.findall(line))
