@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from itertools import islice
 
 import justext
 import trafilatura
@@ -287,15 +288,28 @@ def _offered_words(tree: HtmlElement) -> tuple[int, int]:
     """Words in the page's paragraphs, list items and quotes (nested ones counted once), and
     those of them outside link lists (menus, teasers: half their text or more in links)."""
     words = unlinked = 0
-    for el in tree.iter(*_OFFERED_TAGS):
-        if next(el.iterancestors(*_OFFERED_TAGS), None) is not None:
-            continue
+    for el in _outermost(tree, _OFFERED_TAGS):
         text = el.text_content()
         k = len(_WORD.findall(text))
         words += k
         if sum(len(a.text_content()) for a in el.iter("a")) < _OFFERED_LINKED * len(text):
             unlinked += k
     return words, unlinked
+
+
+def _outermost(tree: HtmlElement, tags: tuple[str, ...]) -> Iterator[HtmlElement]:
+    """The elements with one of these tags that no other such element holds, in page order.
+
+    One walk over those tags' start and end events instead of an ancestor search for each.
+    """
+    depth = 0
+    for event, el in etree.iterwalk(tree, events=("start", "end"), tag=tags):
+        if event == "end":
+            depth -= 1
+            continue
+        if not depth:
+            yield el
+        depth += 1
 
 
 def _fallback(lines: list[str], tree: HtmlElement, html: str) -> tuple[list[str], str]:
@@ -385,10 +399,18 @@ def fallback_title(tree: HtmlElement, title: str | None, site_names: list[str]) 
 
 
 def _near_headline(tree: HtmlElement, headline: HtmlElement) -> list[HtmlElement]:
-    """Elements after the headline, then those before it (nearest first), within reach."""
-    order = [el for el in tree.iter() if isinstance(el.tag, str)]
-    at = order.index(headline)
-    return order[at + 1 : at + 1 + _HEADER_REACH] + order[max(0, at - _HEADER_REACH) : at][::-1]
+    """Elements after the headline, then those before it (nearest first), within reach.
+
+    One walk in document order that stops _HEADER_REACH elements past the headline; comments
+    and processing instructions are left out by lxml itself.
+    """
+    elements = tree.iter(etree.Element)
+    before: deque[HtmlElement] = deque(maxlen=_HEADER_REACH)
+    for el in elements:
+        if el is headline:
+            break
+        before.append(el)
+    return [*islice(elements, _HEADER_REACH), *reversed(before)]
 
 
 _PUBLISHED_METAS = frozenset(
@@ -814,11 +836,7 @@ def restore_headings(lines: list[str], tree: HtmlElement) -> list[str]:
     missing = [h for h in tree.iter(*_SECTION_HEADINGS) if _key(h.text_content()) not in kept]
     if not missing:
         return lines
-    blocks = [
-        (el, _key(el.text_content()))
-        for el in tree.iter(*_BLOCK_TAGS)
-        if next(el.iterancestors(*_BLOCK_TAGS), None) is None
-    ]
+    blocks = [(el, _key(el.text_content())) for el in _outermost(tree, _BLOCK_TAGS)]
     blocks = [(el, key) for el, key in blocks if key]
     at = {key: j for j, key in reversed(list(enumerate(keys)))}
     after: dict[int, list[str]] = {}
@@ -855,7 +873,7 @@ def _text_features(lines: list[str]) -> list[tuple[float, ...]]:
         k = len(words)
         low = [w.casefold() for w in words]
         stop = sum(map(_STOPWORDS.__contains__, low)) / max(k, 1)
-        calls = _calls_to_action(line)
+        calls, url_like, copyright = _line_marks(line)
         prev_k = len(tokens[j - 1]) if j else 0
         next_k = len(tokens[j + 1]) if j + 1 < len(lines) else 0
         out.append(
@@ -875,8 +893,8 @@ def _text_features(lines: list[str]) -> list[tuple[float, ...]]:
                 float(bool(_SENTENCE_END.search(line))),
                 float(line.startswith(("- ", "• ", "* "))),
                 float(line.startswith("|")),
-                float(bool(_URL_LIKE.search(line))),
-                float(bool(_COPYRIGHT.search(line))),
+                float(url_like),
+                float(copyright),
                 float(seen[" ".join(low)] > 1),
                 before / total,
                 (total - before - k) / total,
@@ -892,16 +910,20 @@ def _text_features(lines: list[str]) -> list[tuple[float, ...]]:
 
 
 def _block_features(lines: list[str], tree: HtmlElement) -> list[tuple[float, ...]]:
-    blocks: dict[str, HtmlElement] = {}
+    # The first block (in page order) with each text, and that text, read once per block.
+    blocks: dict[str, tuple[HtmlElement, str]] = {}
     for el in tree.iter(*_BLOCK_TAGS):
-        blocks.setdefault(_key(el.text_content()), el)
-    found = [blocks.get(_key(line)) for line in lines]
+        text = el.text_content()
+        blocks.setdefault(_key(text), (el, text))
+    tokens = [_WORD.findall(line) for line in lines]
+    hits = [blocks.get(" ".join(words).casefold()) for words in tokens]
+    found = [hit[0] if hit else None for hit in hits]
     words: Counter = Counter()
     located = 0
-    for el, line in zip(found, lines, strict=True):
+    for el, line_words in zip(found, tokens, strict=True):
         if el is None:
             continue
-        k = len(_WORD.findall(line)) + 1
+        k = len(line_words) + 1
         located += k
         words[el] += k
         for parent in el.iterancestors():
@@ -911,12 +933,13 @@ def _block_features(lines: list[str], tree: HtmlElement) -> list[tuple[float, ..
         holding = [el for el, k in words.items() if k >= _CONTAINER_SHARE * located]
         container = max(holding, key=lambda el: sum(1 for _ in el.iterancestors()))
     out = []
-    for el in found:
-        if el is None:
+    for hit in hits:
+        if hit is None:
             out.append((0.0,) * 9)
             continue
+        el, text = hit
         parents = list(el.iterancestors())
-        chars = len(el.text_content()) or 1
+        chars = len(text) or 1
         linked = sum(len(a.text_content()) for a in el.iter("a"))
         in_link = any(p.tag == "a" for p in parents[:3])
         attrs = " ".join(f"{e.get('class', '')} {e.get('id', '')}" for e in [el, *parents[:6]])
@@ -937,10 +960,12 @@ def _block_features(lines: list[str], tree: HtmlElement) -> list[tuple[float, ..
     return out
 
 
-# _CALL_TO_ACTION, _CHROME_ATTR and _CONTENT_ATTR hold only lowercase letters, so on ASCII text
-# lowercased first they match exactly where they match case-blind, and case-sensitive matching
-# is much cheaper.
+# _CALL_TO_ACTION, _URL_LIKE, _COPYRIGHT, _CHROME_ATTR and _CONTENT_ATTR hold only lowercase
+# letters, so on ASCII text lowercased first they match exactly where they match case-blind,
+# and case-sensitive matching is much cheaper.
 _CALL_TO_ACTION_LOWER = re.compile(_CALL_TO_ACTION.pattern)
+_URL_LIKE_LOWER = re.compile(_URL_LIKE.pattern)
+_COPYRIGHT_LOWER = re.compile(_COPYRIGHT.pattern)
 _CHROME_ATTR_LOWER = re.compile(_CHROME_ATTR.pattern)
 _CONTENT_ATTR_LOWER = re.compile(_CONTENT_ATTR.pattern)
 
@@ -958,8 +983,18 @@ def _attr_marks(attrs: str) -> tuple[float, float]:
     return float(bool(chrome.search(attrs))), float(bool(content.search(attrs)))
 
 
-def _calls_to_action(line: str) -> int:
-    """How many call-to-action words (_CALL_TO_ACTION) the line holds."""
+def _line_marks(line: str) -> tuple[int, bool, bool]:
+    """How many call-to-action words the line holds, whether it holds a URL-like string and
+    whether a copyright notice."""
     if line.isascii():
-        return len(_CALL_TO_ACTION_LOWER.findall(line.lower()))
-    return len(_CALL_TO_ACTION.findall(line))
+        low = line.lower()
+        return (
+            len(_CALL_TO_ACTION_LOWER.findall(low)),
+            bool(_URL_LIKE_LOWER.search(low)),
+            bool(_COPYRIGHT_LOWER.search(low)),
+        )
+    return (
+        len(_CALL_TO_ACTION.findall(line)),
+        bool(_URL_LIKE.search(line)),
+        bool(_COPYRIGHT.search(line)),
+    )
