@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -778,10 +779,7 @@ def cut_chrome(lines: list[str], tree: HtmlElement) -> tuple[list[str], float]:
     """
     if not lines or not _WEIGHTS:
         return lines, 0.0
-    probs = [
-        _sigmoid(sum(w * x for w, x in zip(_WEIGHTS, f, strict=True)))
-        for f in line_features(lines, tree)
-    ]
+    probs = [_sigmoid(sum(map(operator.mul, _WEIGHTS, f))) for f in line_features(lines, tree)]
     weights = _word_shares(lines)
     quality = round(sum(w * max(p, 1 - p) for w, p in zip(weights, probs, strict=True)), 4)
     return keep_article_lines(lines, probs), quality
