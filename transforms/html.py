@@ -177,6 +177,10 @@ _WEIGHTS: tuple[float, ...] = (
 )
 
 
+# block_texts: each text block of a page -> (its text, its word key).
+BlockTexts = dict[HtmlElement, tuple[str, str]]
+
+
 @dataclass(slots=True)
 class HtmlParts:
     """Body paragraphs, captions and metadata trafilatura and the chrome filter found."""
@@ -225,8 +229,10 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         lines.pop(0)
     caption_keys = {_key(c) for c in captions}
     lines = [line for line in lines if _key(line) not in caption_keys]
-    paragraphs, quality = cut_chrome(lines, tree)
-    paragraphs = restore_headings(paragraphs, tree)
+    # The chrome cut and restore_headings both match lines to the page's blocks by their text.
+    texts = block_texts(tree)
+    paragraphs, quality = cut_chrome(lines, tree, texts)
+    paragraphs = restore_headings(paragraphs, tree, texts)
     site_names = (
         [name for name in (doc.sitename, doc.hostname) if _is_site_name(name)] if doc else []
     )
@@ -772,14 +778,19 @@ def figure_captions(tree: HtmlElement) -> tuple[list[str], list[str]]:
     return captions, credits
 
 
-def cut_chrome(lines: list[str], tree: HtmlElement) -> tuple[list[str], float]:
+def cut_chrome(
+    lines: list[str], tree: HtmlElement, texts: BlockTexts | None = None
+) -> tuple[list[str], float]:
     """The lines left after cutting chrome-like runs and lines, and the scorer's certainty.
 
     The certainty is the word-weighted mean of max(p, 1 - p) over the lines (0.0 for none).
+    `texts` is block_texts(tree), read here when not given.
     """
     if not lines or not _WEIGHTS:
         return lines, 0.0
-    probs = [_sigmoid(sum(map(operator.mul, _WEIGHTS, f))) for f in line_features(lines, tree)]
+    probs = [
+        _sigmoid(sum(map(operator.mul, _WEIGHTS, f))) for f in line_features(lines, tree, texts)
+    ]
     weights = _word_shares(lines)
     quality = round(sum(w * max(p, 1 - p) for w, p in zip(weights, probs, strict=True)), 4)
     return keep_article_lines(lines, probs), quality
@@ -821,20 +832,24 @@ def keep_article_lines(
     return [line for j, line in enumerate(lines[:end]) if j >= start and probs[j] <= line_bar]
 
 
-def restore_headings(lines: list[str], tree: HtmlElement) -> list[str]:
+def restore_headings(
+    lines: list[str], tree: HtmlElement, texts: BlockTexts | None = None
+) -> list[str]:
     """Lines with the section headings trafilatura left out put back where the page has them.
 
     trafilatura sometimes drops an <h2>-<h6> between two paragraphs it keeps, so the body reads
     as one run and loses its section titles. A dropped heading goes back when the nearest text
     blocks before and after it on the page are two lines kept one after the other: it sits
-    inside the kept text, not at its edge, where the chrome starts.
+    inside the kept text, not at its edge, where the chrome starts. `texts` is
+    block_texts(tree), read here when not given.
     """
+    texts = block_texts(tree) if texts is None else texts
     keys = [_key(line) for line in lines]
     kept = set(keys)
-    missing = [h for h in tree.iter(*_SECTION_HEADINGS) if _key(h.text_content()) not in kept]
+    missing = [h for h in tree.iter(*_SECTION_HEADINGS) if texts[h][1] not in kept]
     if not missing:
         return lines
-    blocks = [(el, _key(el.text_content())) for el in _outermost(tree, _BLOCK_TAGS)]
+    blocks = [(el, texts[el][1]) for el in _outermost(tree, _BLOCK_TAGS)]
     blocks = [(el, key) for el, key in blocks if key]
     at = {key: j for j, key in reversed(list(enumerate(keys)))}
     after: dict[int, list[str]] = {}
@@ -844,7 +859,7 @@ def restore_headings(lines: list[str], tree: HtmlElement) -> list[str]:
             continue
         before, next_key = at.get(blocks[j - 1][1]), blocks[j + 1][1]
         if before is not None and before + 1 < len(keys) and keys[before + 1] == next_key:
-            after.setdefault(before, []).append(_clean(el.text_content()))
+            after.setdefault(before, []).append(_clean(texts[el][0]))
     out = []
     for j, line in enumerate(lines):
         out.append(line)
@@ -856,9 +871,17 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def line_features(lines: list[str], tree: HtmlElement) -> list[tuple[float, ...]]:
-    """One feature vector per line: its wording and place in the text, and its source block."""
-    return [a + b for a, b in zip(_text_features(lines), _block_features(lines, tree), strict=True)]
+def line_features(
+    lines: list[str], tree: HtmlElement, texts: BlockTexts | None = None
+) -> list[tuple[float, ...]]:
+    """One feature vector per line: its wording and place in the text, and its source block.
+
+    `texts` is block_texts(tree), read here when not given.
+    """
+    texts = block_texts(tree) if texts is None else texts
+    return [
+        a + b for a, b in zip(_text_features(lines), _block_features(lines, texts), strict=True)
+    ]
 
 
 def _text_features(lines: list[str]) -> list[tuple[float, ...]]:
@@ -907,12 +930,21 @@ def _text_features(lines: list[str]) -> list[tuple[float, ...]]:
     return out
 
 
-def _block_features(lines: list[str], tree: HtmlElement) -> list[tuple[float, ...]]:
-    # The first block (in page order) with each text, and that text, read once per block.
-    blocks: dict[str, tuple[HtmlElement, str]] = {}
+def block_texts(tree: HtmlElement) -> BlockTexts:
+    """Each text block of the page (_BLOCK_TAGS, nested ones too) in page order: its text and
+    the word key lines are matched to it by."""
+    texts = {}
     for el in tree.iter(*_BLOCK_TAGS):
         text = el.text_content()
-        blocks.setdefault(_key(text), (el, text))
+        texts[el] = (text, _key(text))
+    return texts
+
+
+def _block_features(lines: list[str], texts: BlockTexts) -> list[tuple[float, ...]]:
+    # The first block (in page order) with each text, and that text.
+    blocks: dict[str, tuple[HtmlElement, str]] = {}
+    for el, (text, key) in texts.items():
+        blocks.setdefault(key, (el, text))
     tokens = [_WORD.findall(line) for line in lines]
     hits = [blocks.get(" ".join(words).casefold()) for words in tokens]
     found = [hit[0] if hit else None for hit in hits]
