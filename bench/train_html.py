@@ -66,7 +66,7 @@ def _is_article(line: str, gold_words: str, gold_grams, scorer) -> bool:
     return held >= 0.5 * sum(grams.values())
 
 
-def _as_found(lines: list[str], tree) -> list[str]:
+def _as_found(lines: list[str], tree, texts=None) -> list[str]:
     return lines
 
 

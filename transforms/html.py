@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from itertools import islice
 
 import justext
 import trafilatura
@@ -174,6 +177,10 @@ _WEIGHTS: tuple[float, ...] = (
 )
 
 
+# block_texts: each text block of a page -> (its text, its word key).
+BlockTexts = dict[HtmlElement, tuple[str, str]]
+
+
 @dataclass(slots=True)
 class HtmlParts:
     """Body paragraphs, captions and metadata trafilatura and the chrome filter found."""
@@ -222,8 +229,10 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         lines.pop(0)
     caption_keys = {_key(c) for c in captions}
     lines = [line for line in lines if _key(line) not in caption_keys]
-    paragraphs, quality = cut_chrome(lines, tree)
-    paragraphs = restore_headings(paragraphs, tree)
+    # The chrome cut and restore_headings both match lines to the page's blocks by their text.
+    texts = block_texts(tree)
+    paragraphs, quality = cut_chrome(lines, tree, texts)
+    paragraphs = restore_headings(paragraphs, tree, texts)
     site_names = (
         [name for name in (doc.sitename, doc.hostname) if _is_site_name(name)] if doc else []
     )
@@ -286,15 +295,28 @@ def _offered_words(tree: HtmlElement) -> tuple[int, int]:
     """Words in the page's paragraphs, list items and quotes (nested ones counted once), and
     those of them outside link lists (menus, teasers: half their text or more in links)."""
     words = unlinked = 0
-    for el in tree.iter(*_OFFERED_TAGS):
-        if next(el.iterancestors(*_OFFERED_TAGS), None) is not None:
-            continue
+    for el in _outermost(tree, _OFFERED_TAGS):
         text = el.text_content()
         k = len(_WORD.findall(text))
         words += k
         if sum(len(a.text_content()) for a in el.iter("a")) < _OFFERED_LINKED * len(text):
             unlinked += k
     return words, unlinked
+
+
+def _outermost(tree: HtmlElement, tags: tuple[str, ...]) -> Iterator[HtmlElement]:
+    """The elements with one of these tags that no other such element holds, in page order.
+
+    One walk over those tags' start and end events instead of an ancestor search for each.
+    """
+    depth = 0
+    for event, el in etree.iterwalk(tree, events=("start", "end"), tag=tags):
+        if event == "end":
+            depth -= 1
+            continue
+        if not depth:
+            yield el
+        depth += 1
 
 
 def _fallback(lines: list[str], tree: HtmlElement, html: str) -> tuple[list[str], str]:
@@ -384,10 +406,18 @@ def fallback_title(tree: HtmlElement, title: str | None, site_names: list[str]) 
 
 
 def _near_headline(tree: HtmlElement, headline: HtmlElement) -> list[HtmlElement]:
-    """Elements after the headline, then those before it (nearest first), within reach."""
-    order = [el for el in tree.iter() if isinstance(el.tag, str)]
-    at = order.index(headline)
-    return order[at + 1 : at + 1 + _HEADER_REACH] + order[max(0, at - _HEADER_REACH) : at][::-1]
+    """Elements after the headline, then those before it (nearest first), within reach.
+
+    One walk in document order that stops _HEADER_REACH elements past the headline; comments
+    and processing instructions are left out by lxml itself.
+    """
+    elements = tree.iter(etree.Element)
+    before: deque[HtmlElement] = deque(maxlen=_HEADER_REACH)
+    for el in elements:
+        if el is headline:
+            break
+        before.append(el)
+    return [*islice(elements, _HEADER_REACH), *reversed(before)]
 
 
 _PUBLISHED_METAS = frozenset(
@@ -748,16 +778,18 @@ def figure_captions(tree: HtmlElement) -> tuple[list[str], list[str]]:
     return captions, credits
 
 
-def cut_chrome(lines: list[str], tree: HtmlElement) -> tuple[list[str], float]:
+def cut_chrome(
+    lines: list[str], tree: HtmlElement, texts: BlockTexts | None = None
+) -> tuple[list[str], float]:
     """The lines left after cutting chrome-like runs and lines, and the scorer's certainty.
 
     The certainty is the word-weighted mean of max(p, 1 - p) over the lines (0.0 for none).
+    `texts` is block_texts(tree), read here when not given.
     """
     if not lines or not _WEIGHTS:
         return lines, 0.0
     probs = [
-        _sigmoid(sum(w * x for w, x in zip(_WEIGHTS, f, strict=True)))
-        for f in line_features(lines, tree)
+        _sigmoid(sum(map(operator.mul, _WEIGHTS, f))) for f in line_features(lines, tree, texts)
     ]
     weights = _word_shares(lines)
     quality = round(sum(w * max(p, 1 - p) for w, p in zip(weights, probs, strict=True)), 4)
@@ -800,24 +832,24 @@ def keep_article_lines(
     return [line for j, line in enumerate(lines[:end]) if j >= start and probs[j] <= line_bar]
 
 
-def restore_headings(lines: list[str], tree: HtmlElement) -> list[str]:
+def restore_headings(
+    lines: list[str], tree: HtmlElement, texts: BlockTexts | None = None
+) -> list[str]:
     """Lines with the section headings trafilatura left out put back where the page has them.
 
     trafilatura sometimes drops an <h2>-<h6> between two paragraphs it keeps, so the body reads
     as one run and loses its section titles. A dropped heading goes back when the nearest text
     blocks before and after it on the page are two lines kept one after the other: it sits
-    inside the kept text, not at its edge, where the chrome starts.
+    inside the kept text, not at its edge, where the chrome starts. `texts` is
+    block_texts(tree), read here when not given.
     """
+    texts = block_texts(tree) if texts is None else texts
     keys = [_key(line) for line in lines]
     kept = set(keys)
-    missing = [h for h in tree.iter(*_SECTION_HEADINGS) if _key(h.text_content()) not in kept]
+    missing = [h for h in tree.iter(*_SECTION_HEADINGS) if texts[h][1] not in kept]
     if not missing:
         return lines
-    blocks = [
-        (el, _key(el.text_content()))
-        for el in tree.iter(*_BLOCK_TAGS)
-        if next(el.iterancestors(*_BLOCK_TAGS), None) is None
-    ]
+    blocks = [(el, texts[el][1]) for el in _outermost(tree, _BLOCK_TAGS)]
     blocks = [(el, key) for el, key in blocks if key]
     at = {key: j for j, key in reversed(list(enumerate(keys)))}
     after: dict[int, list[str]] = {}
@@ -827,7 +859,7 @@ def restore_headings(lines: list[str], tree: HtmlElement) -> list[str]:
             continue
         before, next_key = at.get(blocks[j - 1][1]), blocks[j + 1][1]
         if before is not None and before + 1 < len(keys) and keys[before + 1] == next_key:
-            after.setdefault(before, []).append(_clean(el.text_content()))
+            after.setdefault(before, []).append(_clean(texts[el][0]))
     out = []
     for j, line in enumerate(lines):
         out.append(line)
@@ -839,9 +871,17 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def line_features(lines: list[str], tree: HtmlElement) -> list[tuple[float, ...]]:
-    """One feature vector per line: its wording and place in the text, and its source block."""
-    return [a + b for a, b in zip(_text_features(lines), _block_features(lines, tree), strict=True)]
+def line_features(
+    lines: list[str], tree: HtmlElement, texts: BlockTexts | None = None
+) -> list[tuple[float, ...]]:
+    """One feature vector per line: its wording and place in the text, and its source block.
+
+    `texts` is block_texts(tree), read here when not given.
+    """
+    texts = block_texts(tree) if texts is None else texts
+    return [
+        a + b for a, b in zip(_text_features(lines), _block_features(lines, texts), strict=True)
+    ]
 
 
 def _text_features(lines: list[str]) -> list[tuple[float, ...]]:
@@ -853,8 +893,8 @@ def _text_features(lines: list[str]) -> list[tuple[float, ...]]:
     for j, (line, words) in enumerate(zip(lines, tokens, strict=True)):
         k = len(words)
         low = [w.casefold() for w in words]
-        stop = sum(w in _STOPWORDS for w in low) / max(k, 1)
-        calls = len(_CALL_TO_ACTION.findall(line))
+        stop = sum(map(_STOPWORDS.__contains__, low)) / max(k, 1)
+        calls, url_like, copyright = _line_marks(line)
         prev_k = len(tokens[j - 1]) if j else 0
         next_k = len(tokens[j + 1]) if j + 1 < len(lines) else 0
         out.append(
@@ -866,16 +906,16 @@ def _text_features(lines: list[str]) -> list[tuple[float, ...]]:
                 float(k < 15),
                 stop,
                 stop * math.log1p(k),
-                sum(w[0].isupper() for w in words) / max(k, 1),
-                sum(w.isupper() and len(w) > 1 for w in words) / max(k, 1),
-                sum(w.isdigit() for w in words) / max(k, 1),
+                sum(1 for w in words if w[0].isupper()) / max(k, 1),
+                sum(1 for w in words if w.isupper() and len(w) > 1) / max(k, 1),
+                sum(map(str.isdigit, words)) / max(k, 1),
                 float(calls > 0),
                 min(calls, 3) / max(k, 1) * 4,
                 float(bool(_SENTENCE_END.search(line))),
                 float(line.startswith(("- ", "• ", "* "))),
                 float(line.startswith("|")),
-                float(bool(_URL_LIKE.search(line))),
-                float(bool(_COPYRIGHT.search(line))),
+                float(url_like),
+                float(copyright),
                 float(seen[" ".join(low)] > 1),
                 before / total,
                 (total - before - k) / total,
@@ -890,17 +930,30 @@ def _text_features(lines: list[str]) -> list[tuple[float, ...]]:
     return out
 
 
-def _block_features(lines: list[str], tree: HtmlElement) -> list[tuple[float, ...]]:
-    blocks: dict[str, HtmlElement] = {}
+def block_texts(tree: HtmlElement) -> BlockTexts:
+    """Each text block of the page (_BLOCK_TAGS, nested ones too) in page order: its text and
+    the word key lines are matched to it by."""
+    texts = {}
     for el in tree.iter(*_BLOCK_TAGS):
-        blocks.setdefault(_key(el.text_content()), el)
-    found = [blocks.get(_key(line)) for line in lines]
+        text = el.text_content()
+        texts[el] = (text, _key(text))
+    return texts
+
+
+def _block_features(lines: list[str], texts: BlockTexts) -> list[tuple[float, ...]]:
+    # The first block (in page order) with each text, and that text.
+    blocks: dict[str, tuple[HtmlElement, str]] = {}
+    for el, (text, key) in texts.items():
+        blocks.setdefault(key, (el, text))
+    tokens = [_WORD.findall(line) for line in lines]
+    hits = [blocks.get(" ".join(words).casefold()) for words in tokens]
+    found = [hit[0] if hit else None for hit in hits]
     words: Counter = Counter()
     located = 0
-    for el, line in zip(found, lines, strict=True):
+    for el, line_words in zip(found, tokens, strict=True):
         if el is None:
             continue
-        k = len(_WORD.findall(line)) + 1
+        k = len(line_words) + 1
         located += k
         words[el] += k
         for parent in el.iterancestors():
@@ -910,21 +963,23 @@ def _block_features(lines: list[str], tree: HtmlElement) -> list[tuple[float, ..
         holding = [el for el, k in words.items() if k >= _CONTAINER_SHARE * located]
         container = max(holding, key=lambda el: sum(1 for _ in el.iterancestors()))
     out = []
-    for el in found:
-        if el is None:
+    for hit in hits:
+        if hit is None:
             out.append((0.0,) * 9)
             continue
+        el, text = hit
         parents = list(el.iterancestors())
-        chars = len(el.text_content()) or 1
+        chars = len(text) or 1
         linked = sum(len(a.text_content()) for a in el.iter("a"))
         in_link = any(p.tag == "a" for p in parents[:3])
         attrs = " ".join(f"{e.get('class', '')} {e.get('id', '')}" for e in [el, *parents[:6]])
+        chrome_attr, content_attr = _attr_marks(attrs)
         out.append(
             (
                 1.0,
                 1.0 if in_link else min(1.0, linked / chars),
-                float(bool(_CHROME_ATTR.search(attrs))),
-                float(bool(_CONTENT_ATTR.search(attrs))),
+                chrome_attr,
+                content_attr,
                 float(any(p.tag in _OUTER_TAGS for p in parents)),
                 float(container is not None and el is not container and container not in parents),
                 float(el.tag in _HEADING_TAGS),
@@ -933,3 +988,43 @@ def _block_features(lines: list[str], tree: HtmlElement) -> list[tuple[float, ..
             )
         )
     return out
+
+
+# _CALL_TO_ACTION, _URL_LIKE, _COPYRIGHT, _CHROME_ATTR and _CONTENT_ATTR hold only lowercase
+# letters, so on ASCII text lowercased first they match exactly where they match case-blind,
+# and case-sensitive matching is much cheaper.
+_CALL_TO_ACTION_LOWER = re.compile(_CALL_TO_ACTION.pattern)
+_URL_LIKE_LOWER = re.compile(_URL_LIKE.pattern)
+_COPYRIGHT_LOWER = re.compile(_COPYRIGHT.pattern)
+_CHROME_ATTR_LOWER = re.compile(_CHROME_ATTR.pattern)
+_CONTENT_ATTR_LOWER = re.compile(_CONTENT_ATTR.pattern)
+
+
+@lru_cache(maxsize=4096)
+def _attr_marks(attrs: str) -> tuple[float, float]:
+    """(chrome-like, content-like) marks of a line's class/id chain, 1.0 or 0.0 each.
+
+    Cached: the lines of one container share the chain, and the search over its long class
+    lists is the costliest step of the block features.
+    """
+    chrome, content = _CHROME_ATTR, _CONTENT_ATTR
+    if attrs.isascii():
+        chrome, content, attrs = _CHROME_ATTR_LOWER, _CONTENT_ATTR_LOWER, attrs.lower()
+    return float(bool(chrome.search(attrs))), float(bool(content.search(attrs)))
+
+
+def _line_marks(line: str) -> tuple[int, bool, bool]:
+    """How many call-to-action words the line holds, whether it holds a URL-like string and
+    whether a copyright notice."""
+    if line.isascii():
+        low = line.lower()
+        return (
+            len(_CALL_TO_ACTION_LOWER.findall(low)),
+            bool(_URL_LIKE_LOWER.search(low)),
+            bool(_COPYRIGHT_LOWER.search(low)),
+        )
+    return (
+        len(_CALL_TO_ACTION.findall(line)),
+        bool(_URL_LIKE.search(line)),
+        bool(_COPYRIGHT.search(line)),
+    )

@@ -259,6 +259,28 @@ def test_line_features_have_one_vector_per_line_of_fixed_width():
     assert len({len(f) for f in features}) == 1
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SUBSCRIBE to our Newsletter, Sign Up and Read More",
+        "Visit WWW.Example.COM or HTTPS://x.org, follow @Desk #News",
+        "Copyright (C) 2024 All Rights Reserved",
+        "Sidebar-Widget NAV Main-Content post-body",
+        "Share Ünïcode ©",
+    ],
+)
+def test_lowercased_ascii_patterns_match_as_the_case_blind_ones(text):
+    assert html_module._line_marks(text) == (
+        len(html_module._CALL_TO_ACTION.findall(text)),
+        bool(html_module._URL_LIKE.search(text)),
+        bool(html_module._COPYRIGHT.search(text)),
+    )
+    assert html_module._attr_marks(text) == (
+        float(bool(html_module._CHROME_ATTR.search(text))),
+        float(bool(html_module._CONTENT_ATTR.search(text))),
+    )
+
+
 def test_cut_chrome_leaves_an_empty_text_empty():
     assert cut_chrome([], lxml_html.fromstring("<div></div>")) == ([], 0.0)
 
