@@ -121,9 +121,11 @@ class RunSummary:
     # Lake files copied to settings.lake_url after the publish, and why copying stopped.
     mirrored_files: int = 0
     mirror_error: str | None = None
-    # Wall seconds of the run's steps in the flow process, and CPU seconds summed over the
-    # processes that read and extract ("ingest", "extract").
+    # Wall seconds of the run's steps in the flow process, CPU seconds of some of them
+    # ("validate"), and CPU seconds summed over the processes that read, extract and
+    # normalize ("ingest", "extract", "normalize").
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    stage_cpu_seconds: dict[str, float] = field(default_factory=dict)
     worker_seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -427,6 +429,7 @@ def publish_task(
     publish_artifacts(summary)
     summary.stage_seconds["publish"] = time.perf_counter() - started
     summary.stage_seconds["validate"] = validator.seconds
+    summary.stage_cpu_seconds["validate"] = round(validator.cpu_seconds, 3)
     summary.stage_seconds = {k: round(v, 3) for k, v in summary.stage_seconds.items()}
     summary.worker_seconds = {k: round(v, 3) for k, v in summary.worker_seconds.items()}
     return summary

@@ -106,3 +106,13 @@ def test_merge_results_sums_batches(validator):
         1,
         False,
     )
+
+
+def test_the_validator_sums_its_wall_and_cpu_seconds():
+    validator = Validator(Thresholds(), NOW)
+    assert validator.seconds == validator.cpu_seconds == 0.0
+    validator.validate("raw", raw_frame([raw("a", "fine text")]))
+    first_wall, first_cpu = validator.seconds, validator.cpu_seconds
+    assert 0 < first_cpu <= first_wall * 1.05
+    validator.validate("raw", raw_frame([raw("b", "more text")]))
+    assert validator.seconds > first_wall and validator.cpu_seconds > first_cpu
