@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from itertools import islice
+from urllib.parse import urlsplit
 
 import justext
 import trafilatura
@@ -110,6 +111,17 @@ _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 # Headings below the headline, which restore_headings may put back into the body.
 _SECTION_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _OUTER_TAGS = frozenset(("aside", "footer", "nav", "header", "form"))
+# restore_lists puts back runs of list items and table cells (with the headings among them)
+# or of quotes (with their captions). A run with this share of its text in links is a link
+# list, kept only when this share of its links leads off the site; a run the kept lines hold
+# this share of (by word 4-grams) is there already.
+_LIST_TAGS = frozenset(("li", "td", "th"))
+_RUN_TAGS = _LIST_TAGS | frozenset(_SECTION_HEADINGS)
+_QUOTE_TAGS = frozenset(("blockquote", "figcaption"))
+_NOT_TEXT_TAGS = ("script", "style", "img", "figure", "figcaption")
+_RUN_LINKED = 0.5
+_RUN_OUTBOUND = 0.5
+_RUN_HELD = 0.5
 # A block holding this share of the located text (by words) is the article's container.
 _CONTAINER_SHARE = 0.8
 # Chrome is cut from the end while the tail's word-weighted chrome probability beats this,
@@ -233,6 +245,8 @@ def extract_html_parts(html: str) -> HtmlParts | None:
     texts = block_texts(tree)
     paragraphs, quality = cut_chrome(lines, tree, texts)
     paragraphs = restore_headings(paragraphs, tree, texts)
+    host = urlsplit(doc.url).hostname if doc is not None and doc.url else None
+    paragraphs = restore_lists(paragraphs, lines, tree, texts, host)
     site_names = (
         [name for name in (doc.sitename, doc.hostname) if _is_site_name(name)] if doc else []
     )
@@ -864,6 +878,119 @@ def restore_headings(
     for j, line in enumerate(lines):
         out.append(line)
         out.extend(after.get(j, []))
+    return out
+
+
+def restore_lists(
+    lines: list[str],
+    found: list[str],
+    tree: HtmlElement,
+    texts: BlockTexts | None = None,
+    host: str | None = None,
+) -> list[str]:
+    """Lines with the lists, tables and quotes trafilatura left out put back where they stand.
+
+    trafilatura sometimes drops a list, a table or a pull quote between two paragraphs it
+    keeps. A run of such dropped blocks goes back when the text blocks on either side of it on
+    the page are two lines kept one after the other, none of its blocks is among the `found`
+    lines (the chrome cut took those out), the lines do not hold most of its word 4-grams
+    already (a run of under four words, which cannot be told, stays out), and
+    _is_article_run finds it is not page furniture. `texts` is block_texts(tree), read here
+    when not given; `host` is the page's own host name, None when unknown.
+    """
+    texts = block_texts(tree) if texts is None else texts
+    keys = [_key(line) for line in lines]
+    kept = set(keys)
+    cut = {_key(line) for line in found} - kept
+    blocks = [(el, texts[el][1]) for el in _outermost(tree, _BLOCK_TAGS)]
+    blocks = [(el, key) for el, key in blocks if key]
+    at = {key: j for j, key in reversed(list(enumerate(keys)))}
+    after: dict[int, list[str]] = {}
+    start = 0
+    while start < len(blocks):
+        if blocks[start][1] in kept:
+            start += 1
+            continue
+        end = start
+        while end < len(blocks) and blocks[end][1] not in kept:
+            end += 1
+        # Only a run inside the kept text: its neighbours are kept lines one after the other.
+        before = at[blocks[start - 1][1]] if start else None
+        inside = before is not None and end < len(blocks) and before + 1 < len(keys)
+        if inside and keys[before + 1] == blocks[end][1]:
+            run = [el for el, _ in blocks[start:end]]
+            if not any(key in cut for _, key in blocks[start:end]) and _is_article_run(
+                run, texts, host
+            ):
+                restored = _run_lines(run, texts)
+                # A block whose text trafilatura split or spaced otherwise is kept already.
+                if _held_in(restored, lines) < _RUN_HELD:
+                    after[before] = restored
+        start = end
+    if not after:
+        return lines
+    out = []
+    for j, line in enumerate(lines):
+        out.append(line)
+        out.extend(after.get(j, []))
+    return out
+
+
+def _is_article_run(run: list[HtmlElement], texts: BlockTexts, host: str | None) -> bool:
+    """True for list items or table cells (headings among them), or quotes with their
+    captions, outside page furniture (nav and the like, scripts, images) and link lists.
+
+    A list whose links mostly lead off the site (sources, tools, further reading chosen by the
+    writer) is content; one of links into the site is its navigation or teasers.
+    """
+    tags = {el.tag for el in run}
+    is_list = tags <= _RUN_TAGS and bool(tags & _LIST_TAGS)
+    if not (is_list or (tags <= _QUOTE_TAGS and "blockquote" in tags)):
+        return False
+    # A quote naming a URL or an @handle is an embedded post (a tweet), not a pull quote.
+    if not is_list and any(_URL_LIKE.search(texts[el][0]) for el in run):
+        return False
+    if any(p.tag in _OUTER_TAGS for p in run[0].iterancestors()):
+        return False
+    # A caption stands on its own; any other block holding one, an image or a script is not
+    # plain text (galleries, embeds, widgets).
+    if any(
+        el.tag != "figcaption" and next(el.iter(*_NOT_TEXT_TAGS), None) is not None for el in run
+    ):
+        return False
+    chars = sum(len(texts[el][0]) for el in run) or 1
+    links = [a for el in run for a in el.iter("a")]
+    if sum(len(a.text_content()) for a in links) < _RUN_LINKED * chars:
+        return True
+    if not is_list or not host:
+        return False
+    outbound = sum(_is_outbound(a.get("href") or "", host) for a in links)
+    return outbound > _RUN_OUTBOUND * len(links)
+
+
+def _is_outbound(href: str, host: str) -> bool:
+    """True when href leads to another site than host (www. and subdomains aside)."""
+    other = (urlsplit(href).hostname or "").removeprefix("www.")
+    own = host.removeprefix("www.")
+    return bool(other) and not (
+        other == own or other.endswith("." + own) or own.endswith("." + other)
+    )
+
+
+def _run_lines(run: list[HtmlElement], texts: BlockTexts) -> list[str]:
+    """A run's blocks as lines: "- " items, one "| "-joined line per table row, the others
+    (headings, quotes, captions) as they are."""
+    out: list[str] = []
+    row = None
+    for el in run:
+        text = _clean(texts[el][0])
+        if el.tag in ("td", "th") and el.getparent() is row:
+            out[-1] = f"{out[-1]} | {text}"
+        elif el.tag in ("td", "th"):
+            out.append(f"| {text}")
+        else:
+            out.append(f"- {text}" if el.tag == "li" else text)
+        row = el.getparent() if el.tag in ("td", "th") else None
     return out
 
 

@@ -17,6 +17,7 @@ from transforms.html import (
     figure_captions,
     line_features,
     restore_headings,
+    restore_lists,
 )
 
 # (page, phrase that must survive, phrase that must not), from the gold with/without lists.
@@ -98,6 +99,64 @@ def test_only_a_heading_between_two_kept_lines_is_put_back():
         "Second kept paragraph.",
     ]
     assert restore_headings([], tree) == []
+
+
+_KEPT = ["Start of the story here.", "End of the story here."]
+
+
+@pytest.mark.parametrize(
+    ("between", "restored"),
+    [
+        # A plain list and a table inside the story come back, one line per item or row.
+        (
+            "<ul><li>Flour and water</li><li>A pinch of salt</li></ul>",
+            ["- Flour and water", "- A pinch of salt"],
+        ),
+        (
+            "<table><tr><th>Plan</th><th>Price</th></tr><tr><td>Basic</td><td>$5</td></tr></table>",
+            ["| Plan | Price", "| Basic | $5"],
+        ),
+        # A list of links off the site is the writer's sources; links into it are teasers.
+        (
+            "<ul><li><a href='https://other.org/a'>A study of bread</a></li>"
+            "<li><a href='https://another.net/b'>Salt and health</a></li></ul>",
+            ["- A study of bread", "- Salt and health"],
+        ),
+        ("<ul><li><a href='/more'>More from us</a></li><li><a href='/top'>Top</a></li></ul>", []),
+        # A pull quote comes back; an embedded post naming its URL does not.
+        (
+            "<blockquote><p>Good bread needs time more than skill.</p></blockquote>",
+            ["Good bread needs time more than skill."],
+        ),
+        ("<blockquote><p>Bread! pic.twitter.com/x1</p></blockquote>", []),
+        # Page furniture stays out.
+        ("<nav><ul><li>Home</li><li>About us</li></ul></nav>", []),
+        ("<ul><li><img src='a.jpg'>Photo one</li></ul>", []),
+    ],
+)
+def test_lists_trafilatura_drops_between_two_kept_lines_are_put_back(between, restored):
+    tree = lxml_html.fromstring(
+        f"<div><p>Start of the story here.</p>{between}<p>End of the story here.</p></div>"
+    )
+    assert restore_lists(_KEPT, _KEPT, tree, host="example.com") == [
+        _KEPT[0],
+        *restored,
+        _KEPT[1],
+    ]
+
+
+def test_a_list_at_the_edge_or_cut_as_chrome_is_not_put_back():
+    tree = lxml_html.fromstring(
+        "<div><p>Start of the story here.</p><p>End of the story here.</p>"
+        "<ul><li>Teaser one</li><li>Teaser two</li></ul></div>"
+    )
+    assert restore_lists(_KEPT, _KEPT, tree) == _KEPT
+    tree = lxml_html.fromstring(
+        "<div><p>Start of the story here.</p><ul><li>Share this</li></ul>"
+        "<p>End of the story here.</p></div>"
+    )
+    # trafilatura found the item and the chrome cut took it out: it stays out.
+    assert restore_lists(_KEPT, [_KEPT[0], "- Share this", _KEPT[1]], tree) == _KEPT
 
 
 def test_offered_words_count_nested_blocks_once_and_set_link_lists_apart():
