@@ -978,11 +978,14 @@ def _is_outbound(href: str, host: str) -> bool:
 
 
 def _run_lines(run: list[HtmlElement], texts: BlockTexts) -> list[str]:
-    """A run's blocks as lines: "- " items, one "| "-joined line per table row, the others
-    (headings, quotes, captions) as they are."""
+    """A run's blocks as lines: "- " items, one "| "-joined line per table row, headings and
+    quotes as they are. A quote's caption stays out of the text, as every caption does: it is
+    kept in the captions."""
     out: list[str] = []
     row = None
     for el in run:
+        if el.tag == "figcaption":
+            continue
         text = _clean(texts[el][0])
         if el.tag in ("td", "th") and el.getparent() is row:
             out[-1] = f"{out[-1]} | {text}"

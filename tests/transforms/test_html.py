@@ -129,6 +129,12 @@ _KEPT = ["Start of the story here.", "End of the story here."]
             ["Good bread needs time more than skill."],
         ),
         ("<blockquote><p>Bread! pic.twitter.com/x1</p></blockquote>", []),
+        # Its caption, the quote's source, stays in the captions and out of the text.
+        (
+            "<figure><blockquote><p>Good bread needs time more than skill.</p></blockquote>"
+            "<figcaption>A baker in Lyon</figcaption></figure>",
+            ["Good bread needs time more than skill."],
+        ),
         # Page furniture stays out.
         ("<nav><ul><li>Home</li><li>About us</li></ul></nav>", []),
         ("<ul><li><img src='a.jpg'>Photo one</li></ul>", []),
