@@ -126,7 +126,8 @@ def _bare_in_child(paths: list[str]) -> tuple[float, float]:
 
 
 class RssWatch:
-    """Peak RSS and CPU seconds of the worker processes, sampled every 0.2 s.
+    """Peak RSS and CPU seconds of the worker processes, sampled every 0.2 s, and the flow
+    process's own RSS over time.
 
     Prefect's temporary server is a child process too; its CPU is counted apart.
     """
@@ -138,10 +139,14 @@ class RssWatch:
         self.workers_peak_mb = 0.0
         self._cpu: dict[int, tuple[bool, float]] = {}  # pid -> (is the Prefect server, seconds)
         self._start: dict[int, float] = {}
+        self._flow_rss: list[tuple[float, float]] = []  # (seconds since start, MB)
+        self._started = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
     def _sample(self) -> None:
+        rss = self._me.memory_info().rss / 2**20
+        self._flow_rss.append((time.perf_counter() - self._started, rss))
         for child in self._me.children(recursive=True):
             try:
                 server = "prefect.server" in " ".join(child.cmdline())
@@ -164,7 +169,20 @@ class RssWatch:
             if is_server == server
         )
 
+    def flow_rss_by_tenth(self) -> list[float]:
+        """The flow process's largest sampled RSS in each tenth of the watched time, MB:
+        where in the run its peak falls (batches first, then linking and the publish)."""
+        if not self._flow_rss:
+            return []
+        end = self._flow_rss[-1][0] or 1.0
+        tenths = [0.0] * 10
+        for at, mb in self._flow_rss:
+            i = min(int(10 * at / end), 9)
+            tenths[i] = max(tenths[i], round(mb, 1))
+        return tenths
+
     def __enter__(self) -> RssWatch:
+        self._started = time.perf_counter()
         self._sample()  # processes already running: count only what they do from now on
         self._start = {pid: seconds for pid, (_, seconds) in self._cpu.items()}
         self.workers_peak_mb = 0.0
@@ -331,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
             "wall_seconds_with_prefect": round(no_op_wall, 2),
         },
         "peak_rss_mb": {"flow": round(flow_peak_mb, 1), "worker": round(watch.workers_peak_mb, 1)},
+        "flow_rss_mb_by_tenth_of_run": watch.flow_rss_by_tenth(),
         "queries": query_seconds(warehouse),
     }
     (args.out / "pipeline.json").write_text(json.dumps(report, indent=2))
