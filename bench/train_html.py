@@ -66,7 +66,7 @@ def _is_article(line: str, gold_words: str, gold_grams, scorer) -> bool:
     return held >= 0.5 * sum(grams.values())
 
 
-def _as_found(lines: list[str], tree, texts=None) -> list[str]:
+def _as_found(lines: list[str], *args, **kwargs) -> list[str]:
     return lines
 
 
@@ -82,8 +82,10 @@ def load_page(
     text = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
     with contextlib.ExitStack() as patched:
         patched.enter_context(mock.patch.object(html, "_WEIGHTS", ()))
-        # The cut sees the lines before restore_headings puts dropped headings back.
+        # The cut sees the lines before restore_headings and restore_lists put back the
+        # headings, lists and tables trafilatura dropped.
         patched.enter_context(mock.patch.object(html, "restore_headings", _as_found))
+        patched.enter_context(mock.patch.object(html, "restore_lists", _as_found))
         if not fallback:
             patched.enter_context(mock.patch.object(html, "_fallback", _own_lines))
         parts = html.extract_html_parts(text)
