@@ -111,6 +111,9 @@ _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 # Headings below the headline, which restore_headings may put back into the body.
 _SECTION_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _OUTER_TAGS = frozenset(("aside", "footer", "nav", "header", "form"))
+# A closing </body> or </html>, and an element other than a script after it (parse_page).
+_BODY_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_MARKUP = re.compile(r"<(?!/?(?:html|body|script)\b)[a-zA-Z]")
 # restore_lists puts back runs of list items and table cells (with the headings among them)
 # or of quotes (with their captions). A run with this share of its text in links is a link
 # list, kept only when this share of its links leads off the site; a run the kept lines hold
@@ -222,9 +225,23 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def parse_page(html: str) -> HtmlElement | None:
+    """The page's tree, with markup that follows a closing </body> or </html> kept in the body.
+
+    Browsers go on reading a page past an early </body> or </html> (a template that closes
+    the page after its header and prints the story below); libxml2 stops there and loses
+    the story. Those closing tags are dropped when markup follows them; the parser closes
+    the page at its end anyway.
+    """
+    end = _BODY_END.search(html)
+    if end is not None and _MARKUP.search(html, end.end()):
+        html = _BODY_END.sub("", html)
+    return trafilatura.load_html(html)
+
+
 def extract_html_parts(html: str) -> HtmlParts | None:
     """Article parts of an HTML page; None when it does not parse to a tree."""
-    tree = trafilatura.load_html(html)
+    tree = parse_page(html)
     if tree is None:
         return None
     captions, credits = figure_captions(tree)

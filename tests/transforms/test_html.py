@@ -16,6 +16,7 @@ from transforms.html import (
     extract_html_parts,
     figure_captions,
     line_features,
+    parse_page,
     restore_headings,
     restore_lists,
 )
@@ -352,3 +353,28 @@ def test_cut_chrome_leaves_an_empty_text_empty():
 
 def test_unparseable_input_gives_none():
     assert extract_html_parts("") is None
+
+
+_STORY = " ".join(
+    f"Paragraph {n} of the council story tells how the vote went and who spoke for it."
+    for n in range(1, 4)
+)
+
+
+def test_a_story_printed_after_an_early_closing_body_tag_is_read():
+    page = (
+        "<html><head><title>Council votes</title></head><body><header><nav><a href='/'>Home"
+        "</a></nav></header></body></html>"
+        f"<div class='story'><h1>Council votes</h1><p>{_STORY}</p><p>{_STORY}</p></div>"
+    )
+    tree = parse_page(page)
+    assert "Paragraph 3 of the council story" in tree.text_content()
+    parts = extract_html_parts(page)
+    assert parts is not None and any("Paragraph 1 of the council" in p for p in parts.paragraphs)
+
+
+def test_a_page_closed_once_at_its_end_parses_as_written():
+    page = f"<html><body><p>{_STORY}</p></body></html>\n<script>var x = 1;</script>\n"
+    tree = parse_page(page)
+    assert tree.text_content().count("Paragraph 2 of the council story") == 1
+    assert [el.tag for el in tree.iter("body", "p")] == ["body", "p"]
