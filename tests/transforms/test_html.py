@@ -217,6 +217,35 @@ def test_the_baseline_reads_a_declared_article_body_and_leaves_the_tree_whole():
     assert lxml_html.tostring(tree) == before
 
 
+def _found_nothing_more(monkeypatch):
+    """trafilatura's favor_recall pass and its baseline find nothing the test did not."""
+    monkeypatch.setattr(html_module.trafilatura, "bare_extraction", lambda *a, **k: None)
+    monkeypatch.setattr(html_module.trafilatura, "baseline", lambda *a, **k: (None, "", 0))
+
+
+def test_the_page_paragraphs_take_over_where_every_extractor_found_a_small_part(monkeypatch):
+    _found_nothing_more(monkeypatch)
+    found = ["What is an online course? Definition explained"]
+    story = "".join(
+        f"<div class='section'><p>Part {k} of the story explains online courses, how they run "
+        f"and who takes them, in plain words for the reader.</p></div>"
+        for k in range(8)
+    )
+    html = (
+        "<html><body><header><nav><a href='/'>Home</a></nav></header>"
+        f"<div class='hero'><p>{found[0]}</p></div>{story}"
+        "<footer><p>Copyright and the rest of the page's footer text.</p></footer></body></html>"
+    )
+    lines, method = _fallback(found, lxml_html.fromstring(html), html)
+    assert method == "trafilatura+fallback"
+    assert lines[0] == found[0] and len(lines) == 9
+    assert lines[-1].startswith("Part 7 of the story") and "footer" not in " ".join(lines)
+    # Paragraphs that do not hold what was found (comments under a story printed in
+    # another way) do not take over.
+    other = ["The story itself, printed in a block of its own, not in a paragraph."]
+    assert _fallback(other, lxml_html.fromstring(html), html) == (other, "trafilatura")
+
+
 # Chrome trafilatura keeps inside or above the story, not only after it: (page, kept, dropped).
 INNER_CHROME = [
     ("0030", "Become a successful graphic designer with the skills", "Awesome, you're subscribed!"),
