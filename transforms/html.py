@@ -336,9 +336,14 @@ def _offered_words(tree: HtmlElement) -> tuple[int, int]:
         text = el.text_content()
         k = len(_WORD.findall(text))
         words += k
-        if sum(len(a.text_content()) for a in el.iter("a")) < _OFFERED_LINKED * len(text):
+        if not _is_link_list(el, text):
             unlinked += k
     return words, unlinked
+
+
+def _is_link_list(el: HtmlElement, text: str) -> bool:
+    """True when links hold _OFFERED_LINKED of the block's text (text: its text_content)."""
+    return sum(len(a.text_content()) for a in el.iter("a")) >= _OFFERED_LINKED * len(text)
 
 
 def _outermost(tree: HtmlElement, tags: tuple[str, ...]) -> Iterator[HtmlElement]:
@@ -401,15 +406,12 @@ def _page_paragraphs(tree: HtmlElement) -> list[str]:
     """Every paragraph, list item, quote and section heading outside page furniture (nav,
     header, footer, aside, form) and link lists, in page order; list items as "- " lines."""
     out = []
-    for el in _outermost(tree, ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6")):
+    for el in _outermost(tree, _OFFERED_TAGS + _SECTION_HEADINGS):
         if any(a.tag in _OUTER_TAGS for a in el.iterancestors()):
             continue
         text = _clean(el.text_content())
-        if not _WORD.search(text):
-            continue
-        if sum(len(a.text_content()) for a in el.iter("a")) >= _OFFERED_LINKED * len(text):
-            continue
-        out.append(f"- {text}" if el.tag == "li" else text)
+        if _WORD.search(text) and not _is_link_list(el, text):
+            out.append(f"- {text}" if el.tag == "li" else text)
     return out
 
 
