@@ -408,7 +408,7 @@ def _page_paragraphs(tree: HtmlElement) -> list[str]:
     header, footer, aside, form) and link lists, in page order; list items as "- " lines."""
     out = []
     for el in _outermost(tree, _OFFERED_TAGS + _SECTION_HEADINGS):
-        if any(a.tag in _OUTER_TAGS for a in el.iterancestors()):
+        if _in_furniture(el):
             continue
         text = _clean(el.text_content())
         if _WORD.search(text) and not _is_link_list(el, text):
@@ -916,9 +916,8 @@ def restore_headings(
     missing = [h for h in tree.iter(*_SECTION_HEADINGS) if texts[h][1] not in kept]
     if not missing:
         return lines
-    blocks = [(el, texts[el][1]) for el in _outermost(tree, _BLOCK_TAGS)]
-    blocks = [(el, key) for el, key in blocks if key]
-    at = {key: j for j, key in reversed(list(enumerate(keys)))}
+    blocks = _page_blocks(tree, texts)
+    at = _first_index(keys)
     after: dict[int, list[str]] = {}
     for j in range(1, len(blocks) - 1):
         el, key = blocks[j]
@@ -927,6 +926,24 @@ def restore_headings(
         before, next_key = at.get(blocks[j - 1][1]), blocks[j + 1][1]
         if before is not None and before + 1 < len(keys) and keys[before + 1] == next_key:
             after.setdefault(before, []).append(_clean(texts[el][0]))
+    return _insert_after(lines, after)
+
+
+def _page_blocks(tree: HtmlElement, texts: BlockTexts) -> list[tuple[HtmlElement, str]]:
+    """The page's outermost text blocks that hold words, with their word keys, in page order."""
+    blocks = [(el, texts[el][1]) for el in _outermost(tree, _BLOCK_TAGS)]
+    return [(el, key) for el, key in blocks if key]
+
+
+def _first_index(keys: list[str]) -> dict[str, int]:
+    """Each key -> the index of its first line."""
+    return {key: j for j, key in reversed(list(enumerate(keys)))}
+
+
+def _insert_after(lines: list[str], after: dict[int, list[str]]) -> list[str]:
+    """Lines with after[j] put in after line j."""
+    if not after:
+        return lines
     out = []
     for j, line in enumerate(lines):
         out.append(line)
@@ -955,9 +972,8 @@ def restore_lists(
     keys = [_key(line) for line in lines]
     kept = set(keys)
     cut = {_key(line) for line in found} - kept
-    blocks = [(el, texts[el][1]) for el in _outermost(tree, _BLOCK_TAGS)]
-    blocks = [(el, key) for el, key in blocks if key]
-    at = {key: j for j, key in reversed(list(enumerate(keys)))}
+    blocks = _page_blocks(tree, texts)
+    at = _first_index(keys)
     after: dict[int, list[str]] = {}
     start = 0
     while start < len(blocks):
@@ -980,13 +996,7 @@ def restore_lists(
                 if _held_in(restored, lines) < _RUN_HELD:
                     after[before] = restored
         start = end
-    if not after:
-        return lines
-    out = []
-    for j, line in enumerate(lines):
-        out.append(line)
-        out.extend(after.get(j, []))
-    return out
+    return _insert_after(lines, after)
 
 
 def _is_article_run(run: list[HtmlElement], texts: BlockTexts, host: str | None) -> bool:
@@ -1003,7 +1013,7 @@ def _is_article_run(run: list[HtmlElement], texts: BlockTexts, host: str | None)
     # A quote naming a URL or an @handle is an embedded post (a tweet), not a pull quote.
     if not is_list and any(_URL_LIKE.search(texts[el][0]) for el in run):
         return False
-    if any(p.tag in _OUTER_TAGS for p in run[0].iterancestors()):
+    if _in_furniture(run[0]):
         return False
     # A caption stands on its own; any other block holding one, an image or a script is not
     # plain text (galleries, embeds, widgets).
@@ -1019,6 +1029,11 @@ def _is_article_run(run: list[HtmlElement], texts: BlockTexts, host: str | None)
         return False
     outbound = sum(_is_outbound(a.get("href") or "", host) for a in links)
     return outbound > _RUN_OUTBOUND * len(links)
+
+
+def _in_furniture(el: HtmlElement) -> bool:
+    """True inside the page's furniture: nav, header, footer, aside or a form."""
+    return any(p.tag in _OUTER_TAGS for p in el.iterancestors())
 
 
 def _is_outbound(href: str, host: str) -> bool:
