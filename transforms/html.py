@@ -396,9 +396,7 @@ def _fallback(lines: list[str], tree: HtmlElement, html: str) -> tuple[list[str]
     found = max(1, _word_count(lines))
     if unlinked > _PARAGRAPHS_OFFERED * found:
         other = _page_paragraphs(tree)
-        if _word_count(other) > _BASELINE_GAIN * found and (
-            _held_in(lines, other) >= _PARAGRAPHS_HOLDS
-        ):
+        if _replaces(lines, other, _BASELINE_GAIN, _PARAGRAPHS_HOLDS):
             lines, method = other, "trafilatura+fallback"
     return lines, method
 
@@ -416,10 +414,12 @@ def _page_paragraphs(tree: HtmlElement) -> list[str]:
     return out
 
 
-def _replaces(lines: list[str], other: list[str], factor: float) -> bool:
-    """True when other has factor times the words of lines and holds most of them."""
+def _replaces(
+    lines: list[str], other: list[str], factor: float, holds: float = _FALLBACK_HOLDS
+) -> bool:
+    """True when other has factor times the words of lines and holds `holds` of them."""
     return _word_count(other) > factor * max(1, _word_count(lines)) and (
-        _held_in(lines, other) >= _FALLBACK_HOLDS
+        _held_in(lines, other) >= holds
     )
 
 
