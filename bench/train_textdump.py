@@ -1,9 +1,12 @@
 """Fit the text-dump cleaner's line and title models on the WCXB dev set (../shared/eval/wcxb-dev).
 
 Line labels come from the gold: a line is article text when most of its word 4-grams occur in
-the gold main_content, and a title candidate is right when it folds to the gold title. Prints
-5-fold held-out scores (folds split by site: train on four fifths of the sites, score the
-pages of the fifth, pooled over the folds), then fits on every page; --write puts those weights into
+the gold main_content, and a title candidate is right when it folds to the gold title. The line
+model is gradient-boosted trees (scikit-learn, a development dependency; the cleaner evaluates
+the exported trees with numpy alone), smoothed over each line's neighbours by a logistic
+model. Prints 5-fold held-out scores (folds split by site: train on four fifths of the sites,
+score the pages of the fifth, pooled over the folds), then fits on every page; --write puts
+the trees into transforms/data/textdump_lines.json and the other weights into
 transforms/textdump.py between its WEIGHTS markers.
 
     python -m bench.train_textdump [--eval DIR] [--write]
@@ -23,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
 
 from transforms import textdump as td
 from transforms.extract import drop_repeated_paragraphs
@@ -32,6 +36,18 @@ DEFAULT_EVAL = REPO.parent / "shared" / "eval"
 _TOKEN_RE = re.compile(r"\w+")
 # Thresholds whose training F1 is this close to the best count as tied with it.
 _F1_TIE = 0.001
+# The line model's trees. Early stopping is off: it would hold out a random tenth of the lines.
+_TREES = {
+    "max_iter": 200,
+    "learning_rate": 0.08,
+    "max_leaf_nodes": 15,
+    "min_samples_leaf": 40,
+    "l2_regularization": 1.0,
+    "early_stopping": False,
+    "random_state": 0,
+}
+# Site folds inside the training pages, for the out-of-fold logits the smoothing is fitted on.
+_INNER_FOLDS = 3
 _THRESHOLDS = (-1.0, -0.5, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.5, 1.0, 1.5)
 
 
@@ -135,13 +151,56 @@ def _smooth_x(z: np.ndarray) -> np.ndarray:
     )
 
 
-def _fit_body(pages: list[Page]) -> tuple[np.ndarray, np.ndarray]:
+def _export_trees(model: HistGradientBoostingClassifier) -> dict:
+    """The fitted trees as td.Forest reads them (leaf values already scaled by the rate)."""
+    trees = []
+    for (predictor,) in model._predictors:
+        nodes = predictor.nodes
+        leaf = nodes["is_leaf"].astype(bool)
+        trees.append(
+            {
+                "feature": np.where(leaf, -1, nodes["feature_idx"].astype(np.int64)).tolist(),
+                "threshold": np.where(leaf, 0.0, nodes["num_threshold"]).tolist(),
+                "left": np.where(leaf, -1, nodes["left"].astype(np.int64)).tolist(),
+                "right": np.where(leaf, -1, nodes["right"].astype(np.int64)).tolist(),
+                "value": np.where(leaf, nodes["value"], 0.0).tolist(),
+            }
+        )
+    return {"base": float(model._baseline_prediction.ravel()[0]), "trees": trees}
+
+
+def _line_logits(forest: td.Forest, page: Page) -> np.ndarray:
+    return forest(page.x) if len(page.x) else np.zeros(0)
+
+
+def _fit_trees(pages: list[Page]) -> dict:
     x = np.vstack([p.x for p in pages])
     y = np.concatenate([p.y for p in pages])
     w = np.concatenate([p.w for p in pages])
-    w1 = _fit_logistic(x, y, w)
-    x2 = np.vstack([_smooth_x(p.x @ w1) for p in pages])
-    return w1, _fit_logistic(x2, y, w, l2=1e-4)
+    model = HistGradientBoostingClassifier(**_TREES).fit(x, y, sample_weight=w * len(w))
+    spec = _export_trees(model)
+    # The exported trees must score exactly as scikit-learn does.
+    sample = x[:5000]
+    assert np.allclose(td.Forest(spec)(sample), model.decision_function(sample), atol=1e-9)
+    return spec
+
+
+def _fit_body(pages: list[Page]) -> tuple[dict, np.ndarray, list[np.ndarray]]:
+    """The trees, the smoothing model, and each page's smoothed logits before any threshold.
+
+    Trees score the lines they were fitted on far better than new ones, so the smoothing
+    model and the threshold are fitted on out-of-fold line logits: each page's from trees
+    fitted without its site.
+    """
+    oof: dict[str, np.ndarray] = {}
+    for test, train in site_folds(pages, _INNER_FOLDS):
+        forest = td.Forest(_fit_trees(train))
+        oof.update((p.id, _line_logits(forest, p)) for p in test)
+    y = np.concatenate([p.y for p in pages])
+    w = np.concatenate([p.w for p in pages])
+    x2 = [_smooth_x(oof[p.id]) for p in pages]
+    w2 = _fit_logistic(np.vstack(x2), y, w, l2=1e-4)
+    return _fit_trees(pages), w2, [x @ w2 for x in x2]
 
 
 def _title_data(pages: list[Page]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -196,8 +255,8 @@ def _fit_title(data: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.05) -> n
     return beta
 
 
-def _install(w1: np.ndarray, w2: np.ndarray, wt: np.ndarray | None) -> None:
-    td._BODY_WEIGHTS = tuple(round(float(v), 4) for v in w1)
+def _install(trees: dict, w2: np.ndarray, wt: np.ndarray | None) -> None:
+    td._BODY_FOREST = td.Forest(trees)
     td._SMOOTH_WEIGHTS = tuple(round(float(v), 4) for v in w2)
     if wt is not None:
         td._TITLE_WEIGHTS = tuple(round(float(v), 4) for v in wt)
@@ -230,10 +289,9 @@ def _kept_text(page: Page, logits: np.ndarray, threshold: float) -> str:
     )
 
 
-def fit(pages: list[Page]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fit(pages: list[Page]) -> tuple[dict, np.ndarray, np.ndarray]:
     """Line model, smoothing model with its threshold chosen on these pages, then title model."""
-    w1, w2 = _fit_body(pages)
-    logits = [_smooth_x(p.x @ w1) @ w2 for p in pages]
+    trees, w2, logits = _fit_body(pages)
     f1 = {
         t: _aggregate(
             [_prf(p.gold_body, _kept_text(p, z, t)) for p, z in zip(pages, logits, strict=True)]
@@ -245,18 +303,18 @@ def fit(pages: list[Page]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     best = max(t for t in _THRESHOLDS if f1[t] >= max(f1.values()) - _F1_TIE)
     w2 = w2.copy()
     w2[0] -= best
-    _install(w1, w2, None)
-    return w1, w2, _fit_title(_title_data(pages))
+    _install(trees, w2, None)
+    return trees, w2, _fit_title(_title_data(pages))
 
 
-def _weights_block(w1: np.ndarray, w2: np.ndarray, wt: np.ndarray) -> str:
+def _weights_block(w2: np.ndarray, wt: np.ndarray) -> str:
     def fmt(name: str, w: np.ndarray) -> str:
         values = [f"{v:.4f}," for v in w]
         rows = ["    " + " ".join(values[k : k + 8]) for k in range(0, len(values), 8)]
         return f"{name} = (\n" + "\n".join(rows) + "\n)\n"
 
     # Eight weights a line; left alone by the formatter, which would give each its own line.
-    weights = fmt("_BODY_WEIGHTS", w1) + fmt("_SMOOTH_WEIGHTS", w2) + fmt("_TITLE_WEIGHTS", wt)
+    weights = fmt("_SMOOTH_WEIGHTS", w2) + fmt("_TITLE_WEIGHTS", wt)
     return f"# fmt: off\n{weights}# fmt: on\n"
 
 
@@ -281,22 +339,24 @@ def main() -> None:
         ms = 1000 * (time.perf_counter() - t0) / len(test)
         held += predicted
         print(
-            f"fold {k}: " + "  ".join(f"{n} {v:.3f}" for n, v in _summary(predicted).items()),
+            f"fold {k}: " + "  ".join(f"{n} {v:.4f}" for n, v in _summary(predicted).items()),
             f"ms {ms:.1f}",
         )
     print(
         "held-out, all folds pooled: "
-        + "  ".join(f"{n} {v:.3f}" for n, v in _summary(held).items())
+        + "  ".join(f"{n} {v:.4f}" for n, v in _summary(held).items())
     )
     weights = fit(pages)
     _install(*weights)
     print(
         "all pages (training score): "
-        + "  ".join(f"{n} {v:.3f}" for n, v in _summary(_predict(pages)).items())
+        + "  ".join(f"{n} {v:.4f}" for n, v in _summary(_predict(pages)).items())
     )
-    block = _weights_block(*weights)
+    trees, w2, wt = weights
+    block = _weights_block(w2, wt)
     print(block)
     if a.write:
+        td._LINE_MODEL.write_text(json.dumps(trees, separators=(",", ":")) + "\n", encoding="utf-8")
         path = REPO / "transforms" / "textdump.py"
         src = path.read_text(encoding="utf-8")
         head, rest = src.split("do not edit by hand.\n", 1)

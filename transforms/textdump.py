@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import operator
 import re
@@ -9,8 +10,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, pairwise
+from pathlib import Path
 
 import justext
+import numpy as np
 
 from transforms.metadata import parse_authors
 
@@ -258,30 +261,98 @@ _FOOTER_WINDOW = 6
 _GAP_MIN_LINES = 4
 _GAP_MIN_LOGIT = -2.5
 
+# The line model: boosted trees over _body_features, written with the weights below.
+_LINE_MODEL = Path(__file__).with_name("data") / "textdump_lines.json"
+
 # BEGIN WEIGHTS: written by bench/train_textdump.py from the dev set; do not edit by hand.
 # fmt: off
-_BODY_WEIGHTS = (
-    -1.1827, 0.2799, -0.4118, -1.2864, 0.5829, 0.4605, 1.5015, -0.0547,
-    -0.8743, 0.6061, 0.0000, -0.9647, -2.4225, -1.0453, -2.4323, 0.0000,
-    -1.7327, -3.4445, -2.1330, -0.3969, -0.6186, 0.7857, 0.0019, 1.4443,
-    -0.0319, 0.6150, -0.0843, 0.3352, -3.2351, -1.9280, -0.2264, 0.2682,
-    -0.0928, -0.6260, 0.4625, -0.3127, 0.2885, 0.0812, -0.8720, 1.0520,
-)
 _SMOOTH_WEIGHTS = (
-    0.6151, 0.4970, 0.0984, 0.0638, -0.0517, 0.0013, 0.4539, 0.0103,
+    0.0531, 0.6234, 0.0195, 0.0253, 0.0305, 0.0384, 0.2884, 0.0130,
 )
 _TITLE_WEIGHTS = (
-    0.0000, -0.8114, -1.0400, -0.4069, 3.0430, 4.7696, 4.9664, -1.0389,
-    -0.0942, 0.0986, -5.1852, -2.9722, -0.2435, -1.6122, 1.2097, 0.6007,
-    1.1131, -2.3355, 1.3225, -2.2158, 0.9408, -2.4303, -1.1713, -1.5668,
-    -1.7522, -2.1519, 2.6928, 2.7914, 2.9423, -0.7911, 0.4605, -0.1988,
-    -0.0648, 1.0055, 0.5266, -4.4290, -0.3144, 8.4740, -0.8746, -0.0989,
-    0.7344, 3.3363, 1.5197, 0.8574, -1.6113, 3.7176, 0.6173, -1.3696,
-    3.6607, 0.5101, 3.8503, 3.3807, 2.3462, 0.8378, -0.6685, -0.3566,
-    -1.5364, -0.3148, -0.9625,
+    -0.0000, -1.2753, -1.9647, -0.5108, 2.5263, 4.3916, 4.3141, -1.0440,
+    0.2510, -0.1667, -4.9789, -2.9108, -0.5233, -1.5592, 1.1462, 0.9234,
+    0.7418, -2.5173, 1.6873, -1.8984, 1.2296, -2.1408, -1.1747, -1.5307,
+    -1.8289, -2.2132, 2.2611, 0.9587, 3.0500, -0.3271, 0.2051, -0.4953,
+    -0.2388, 0.8065, 0.3277, -4.2331, -0.1617, 8.6582, -1.6639, -0.2327,
+    1.6068, 2.2051, 1.7736, 0.6484, -1.3981, 3.0687, 0.9650, -0.7834,
+    3.2398, 0.6285, 4.1251, 3.6275, 1.5434, 0.9376, -0.6248, -0.3818,
+    -1.5046, -0.1324, -1.1128,
 )
 # fmt: on
 # END WEIGHTS
+
+
+class Forest:
+    """A boosted tree ensemble's summed log-odds, with every row sent through every tree at once.
+
+    The spec holds, per tree, parallel node lists: the feature tested, the threshold (a row
+    goes left when its value is at most that), the left and right child (-1 at a leaf) and
+    the leaf value; `base` is the log-odds before the first tree. Trees are kept shallowest
+    first, so each step down moves only the trees that still have a level below it.
+    """
+
+    __slots__ = ("base", "children", "feature", "roots", "steps", "threshold", "value")
+
+    def __init__(self, spec: dict) -> None:
+        trees = sorted(spec["trees"], key=_tree_depth)
+        self.base = float(spec["base"])
+        roots, feature, threshold, children, value = [], [], [], [], []
+        for t in trees:
+            root = len(value)
+            roots.append(root)
+            for k, (lo, hi) in enumerate(zip(t["left"], t["right"], strict=True)):
+                # A leaf sends every row to itself, however many steps the deeper trees take.
+                leaf = lo < 0
+                children += (root + k, root + k) if leaf else (root + lo, root + hi)
+                threshold.append(math.inf if leaf else t["threshold"][k])
+                feature.append(0 if leaf else t["feature"][k])
+            value += t["value"]
+        # 32-bit indices: half the memory traffic of the gathers below, which are the cost.
+        self.roots = np.array(roots, dtype=np.int32)
+        self.feature = np.array(feature, dtype=np.int32)
+        self.threshold = np.array(threshold, dtype=float)
+        self.children = np.array(children, dtype=np.int32)
+        self.value = np.array(value, dtype=float)
+        # Before step d, the trees from steps[d] on still have a split to take.
+        depths = [_tree_depth(t) for t in trees]
+        self.steps = [next(k for k, d in enumerate(depths) if d > s) for s in range(depths[-1])]
+
+    @classmethod
+    def load(cls, path: Path) -> Forest:
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """Log-odds for each row of x (rows by features)."""
+        n = len(x)
+        columns = np.ascontiguousarray(x.T).ravel()
+        rows = np.arange(n, dtype=np.int32)
+        at_feature = self.feature * np.int32(n)
+        # One row of nodes per tree, one column per row of x.
+        node = np.repeat(self.roots[:, None], n, axis=1)
+        for first in self.steps:
+            at = node[first:]
+            index = at_feature.take(at)
+            index += rows
+            right = columns.take(index) > self.threshold.take(at)
+            at = at + at
+            at += right
+            node[first:] = self.children.take(at)
+        return self.base + self.value.take(node).sum(axis=0)
+
+
+def _tree_depth(tree: dict) -> int:
+    """Splits on the longest path from the root of a tree in Forest's spec to a leaf."""
+    left, right = tree["left"], tree["right"]
+    depth, level = 0, [0]
+    while True:
+        level = [c for k in level if left[k] >= 0 for c in (left[k], right[k])]
+        if not level:
+            return depth
+        depth += 1
+
+
+_BODY_FOREST = Forest.load(_LINE_MODEL)
 
 
 @dataclass(slots=True)
@@ -526,7 +597,9 @@ def _dot(w: tuple[float, ...], f: list[float]) -> float:
 
 def _body_logits(feats: list[list[float]]) -> list[float]:
     """Log-odds that each line is article text: a per-line model, smoothed by its neighbours'."""
-    z = [_dot(_BODY_WEIGHTS, f) for f in feats]
+    if not feats:
+        return []
+    z = _BODY_FOREST(np.array(feats, dtype=float)).tolist()
     n = len(z)
     padded = [_EDGE_LOGIT] * 5 + z + [_EDGE_LOGIT] * 5
     out = []

@@ -374,3 +374,35 @@ def test_a_headline_picked_below_the_body_leaves_the_body_whole(monkeypatch) -> 
     # Every paragraph of the story stays (the first may keep its "(CNN)" dateline): the body is
     # not cut to what follows the pick.
     assert all(any(p in kept for kept in parts.paragraphs) for p in body)
+
+
+def test_line_model_scores_as_the_trees_it_was_exported_from() -> None:
+    """The cleaner's numpy reading of boosted trees gives scikit-learn's own log-odds."""
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    import transforms.textdump as td
+    from bench.train_textdump import _TREES, _export_trees
+
+    rows, labels = [], []
+    for stem, _ in SEED_TITLES:
+        lines, _ = td._lines_of((SEEDS / f"{stem}.txt").read_text(encoding="utf-8"), None)
+        counts = Counter(line.norm for line in lines)
+        rows += td._body_features(lines, counts, td._best_region(lines))
+        labels += [float(td._is_prose(line)) for line in lines]
+    x, y = np.array(rows), np.array(labels)
+    params = {**_TREES, "max_iter": 20, "min_samples_leaf": 5}
+    model = HistGradientBoostingClassifier(**params).fit(x, y)
+    forest = td.Forest(_export_trees(model))
+    assert len(forest.steps) > 1
+    assert np.allclose(forest(x), model.decision_function(x), atol=1e-9)
+
+
+def test_shipped_line_model_fits_the_line_features() -> None:
+    import transforms.textdump as td
+
+    forest = td.Forest.load(td._LINE_MODEL)
+    lines, _ = td._lines_of("One line.", None)
+    width = len(td._body_features(lines, Counter(), (0, 1))[0])
+    assert len(forest.roots) >= 100
+    assert forest.feature.min() >= 0 and forest.feature.max() < width
