@@ -267,17 +267,17 @@ _LINE_MODEL = Path(__file__).with_name("data") / "textdump_lines.json"
 # BEGIN WEIGHTS: written by bench/train_textdump.py from the dev set; do not edit by hand.
 # fmt: off
 _SMOOTH_WEIGHTS = (
-    0.0531, 0.6234, 0.0195, 0.0253, 0.0305, 0.0384, 0.2884, 0.0130,
+    0.0485, 0.6321, 0.0175, 0.0163, 0.0305, 0.0405, 0.2805, 0.0216,
 )
 _TITLE_WEIGHTS = (
-    -0.0000, -1.2753, -1.9647, -0.5108, 2.5263, 4.3916, 4.3141, -1.0440,
-    0.2510, -0.1667, -4.9789, -2.9108, -0.5233, -1.5592, 1.1462, 0.9234,
-    0.7418, -2.5173, 1.6873, -1.8984, 1.2296, -2.1408, -1.1747, -1.5307,
-    -1.8289, -2.2132, 2.2611, 0.9587, 3.0500, -0.3271, 0.2051, -0.4953,
-    -0.2388, 0.8065, 0.3277, -4.2331, -0.1617, 8.6582, -1.6639, -0.2327,
-    1.6068, 2.2051, 1.7736, 0.6484, -1.3981, 3.0687, 0.9650, -0.7834,
-    3.2398, 0.6285, 4.1251, 3.6275, 1.5434, 0.9376, -0.6248, -0.3818,
-    -1.5046, -0.1324, -1.1128,
+    -0.0000, -1.3296, -2.4281, -1.2549, 2.4496, 4.2706, 4.2253, -1.1009,
+    0.2948, -0.2349, -5.0367, -2.9384, -0.4905, -1.6915, 1.0972, 0.9495,
+    0.8387, -2.3476, 1.6519, -1.8188, 1.1475, -3.5184, -1.1515, -1.5622,
+    -1.7871, -2.3748, 2.6318, 0.8466, 3.0791, -0.4500, 0.2377, -0.6305,
+    -0.3785, 0.7975, 0.3517, -3.9095, -0.3745, 8.3830, -1.4522, -0.2481,
+    1.5321, 2.2125, 1.8471, 0.7143, -1.4103, 3.2038, 1.0191, -0.9460,
+    3.2076, 0.8317, 4.1300, 3.5557, 1.4750, 0.8078, -0.7428, -0.4101,
+    -1.5145, -0.0893, -0.9921,
 )
 # fmt: on
 # END WEIGHTS
@@ -595,33 +595,23 @@ def _dot(w: tuple[float, ...], f: list[float]) -> float:
     return sum(map(operator.mul, w, f))
 
 
+def _smooth_inputs(z: np.ndarray) -> np.ndarray:
+    """Per line, the smoothing model's inputs: its own log-odds and those of its neighbours."""
+    pad = np.concatenate([np.full(5, _EDGE_LOGIT), z, np.full(5, _EDGE_LOGIT)])
+    n = len(z)
+    prev, nxt = pad[4 : 4 + n], pad[6 : 6 + n]
+    window = sum(pad[d : d + n] for d in range(11)) / 11
+    return np.column_stack(
+        [np.ones(n), z, prev, nxt, pad[3 : 3 + n], pad[7 : 7 + n], window, np.maximum(prev, nxt)]
+    )
+
+
 def _body_logits(feats: list[list[float]]) -> list[float]:
     """Log-odds that each line is article text: a per-line model, smoothed by its neighbours'."""
     if not feats:
         return []
-    z = _BODY_FOREST(np.array(feats, dtype=float)).tolist()
-    n = len(z)
-    padded = [_EDGE_LOGIT] * 5 + z + [_EDGE_LOGIT] * 5
-    out = []
-    for i in range(n):
-        k = i + 5
-        window = padded[k - 5 : k + 6]
-        out.append(
-            _dot(
-                _SMOOTH_WEIGHTS,
-                [
-                    1.0,
-                    z[i],
-                    padded[k - 1],
-                    padded[k + 1],
-                    padded[k - 2],
-                    padded[k + 2],
-                    sum(window) / 11,
-                    max(padded[k - 1], padded[k + 1]),
-                ],
-            )
-        )
-    return out
+    z = _BODY_FOREST(np.array(feats, dtype=float))
+    return (_smooth_inputs(z) @ np.array(_SMOOTH_WEIGHTS)).tolist()
 
 
 def _is_prose(line: _Line) -> bool:
