@@ -263,6 +263,8 @@ _GAP_MIN_LOGIT = -2.5
 
 # The line model: boosted trees over _body_features, written with the weights below.
 _LINE_MODEL = Path(__file__).with_name("data") / "textdump_lines.json"
+# Rows sent through the trees at once: bounds the node matrix (trees by rows) to a few MB.
+_FOREST_ROWS = 4096
 
 # BEGIN WEIGHTS: written by bench/train_textdump.py from the dev set; do not edit by hand.
 # fmt: off
@@ -324,6 +326,10 @@ class Forest:
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """Log-odds for each row of x (rows by features)."""
+        if len(x) > _FOREST_ROWS:
+            # A node index per tree and row: a page of a million lines goes in slices.
+            slices = range(0, len(x), _FOREST_ROWS)
+            return np.concatenate([self(x[k : k + _FOREST_ROWS]) for k in slices])
         n = len(x)
         columns = np.ascontiguousarray(x.T).ravel()
         rows = np.arange(n, dtype=np.int32)

@@ -396,6 +396,10 @@ def test_line_model_scores_as_the_trees_it_was_exported_from() -> None:
     forest = td.Forest(_export_trees(model))
     assert len(forest.steps) > 1
     assert np.allclose(forest(x), model.decision_function(x), atol=1e-9)
+    # A page longer than one slice of rows scores as its slices do.
+    many = np.vstack([x] * (td._FOREST_ROWS // len(x) + 2))
+    assert len(many) > td._FOREST_ROWS
+    assert np.allclose(forest(many), model.decision_function(many), atol=1e-9)
 
 
 def test_shipped_line_model_fits_the_line_features() -> None:
