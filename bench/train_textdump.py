@@ -160,10 +160,6 @@ def _export_trees(model: HistGradientBoostingClassifier) -> dict:
     return {"base": float(model._baseline_prediction.ravel()[0]), "trees": trees}
 
 
-def _line_logits(forest: td.Forest, page: Page) -> np.ndarray:
-    return forest(page.x) if len(page.x) else np.zeros(0)
-
-
 def _fit_trees(pages: list[Page]) -> dict:
     x = np.vstack([p.x for p in pages])
     y = np.concatenate([p.y for p in pages])
@@ -186,7 +182,7 @@ def _fit_body(pages: list[Page]) -> tuple[dict, np.ndarray, list[np.ndarray]]:
     oof: dict[str, np.ndarray] = {}
     for test, train in site_folds(pages, _INNER_FOLDS):
         forest = td.Forest(_fit_trees(train))
-        oof.update((p.id, _line_logits(forest, p)) for p in test)
+        oof.update((p.id, forest(p.x)) for p in test)
     y = np.concatenate([p.y for p in pages])
     w = np.concatenate([p.w for p in pages])
     x2 = [td._smooth_inputs(oof[p.id]) for p in pages]
@@ -347,7 +343,8 @@ def main() -> None:
     block = _weights_block(w2, wt)
     print(block)
     if a.write:
-        td._LINE_MODEL.write_text(json.dumps(trees, separators=(",", ":")) + "\n", encoding="utf-8")
+        model = REPO / "transforms" / "data" / td._LINE_MODEL
+        model.write_text(json.dumps(trees, separators=(",", ":")) + "\n", encoding="utf-8")
         path = REPO / "transforms" / "textdump.py"
         src = path.read_text(encoding="utf-8")
         head, rest = src.split("do not edit by hand.\n", 1)

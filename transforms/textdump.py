@@ -9,8 +9,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from itertools import chain, pairwise
-from pathlib import Path
 
 import justext
 import numpy as np
@@ -261,8 +261,9 @@ _FOOTER_WINDOW = 6
 _GAP_MIN_LINES = 4
 _GAP_MIN_LOGIT = -2.5
 
-# The line model: boosted trees over _body_features, written with the weights below.
-_LINE_MODEL = Path(__file__).with_name("data") / "textdump_lines.json"
+# The line model: boosted trees over _body_features in transforms/data/, written with the
+# weights below.
+_LINE_MODEL = "textdump_lines.json"
 # Rows sent through the trees at once: bounds the node matrix (trees by rows) to a few MB.
 _FOREST_ROWS = 4096
 
@@ -297,7 +298,8 @@ class Forest:
     __slots__ = ("base", "children", "feature", "roots", "steps", "threshold", "value")
 
     def __init__(self, spec: dict) -> None:
-        trees = sorted(spec["trees"], key=_tree_depth)
+        by_depth = sorted((_tree_depth(t), k) for k, t in enumerate(spec["trees"]))
+        trees = [spec["trees"][k] for _, k in by_depth]
         self.base = float(spec["base"])
         roots, feature, threshold, children, value = [], [], [], [], []
         for t in trees:
@@ -317,12 +319,8 @@ class Forest:
         self.children = np.array(children, dtype=np.int32)
         self.value = np.array(value, dtype=float)
         # Before step d, the trees from steps[d] on still have a split to take.
-        depths = [_tree_depth(t) for t in trees]
+        depths = [depth for depth, _ in by_depth]
         self.steps = [next(k for k, d in enumerate(depths) if d > s) for s in range(depths[-1])]
-
-    @classmethod
-    def load(cls, path: Path) -> Forest:
-        return cls(json.loads(path.read_text(encoding="utf-8")))
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """Log-odds for each row of x (rows by features)."""
@@ -358,7 +356,13 @@ def _tree_depth(tree: dict) -> int:
         depth += 1
 
 
-_BODY_FOREST = Forest.load(_LINE_MODEL)
+def _read_line_model() -> Forest:
+    """The line model shipped in transforms/data/."""
+    text = resources.files("transforms").joinpath("data", _LINE_MODEL).read_text(encoding="utf-8")
+    return Forest(json.loads(text))
+
+
+_BODY_FOREST = _read_line_model()
 
 
 @dataclass(slots=True)

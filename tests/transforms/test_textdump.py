@@ -404,9 +404,9 @@ def test_line_model_scores_as_the_trees_it_was_exported_from() -> None:
 
 def test_shipped_line_model_fits_the_line_features() -> None:
     import transforms.textdump as td
+    from bench.train_textdump import _body_width
 
-    forest = td.Forest.load(td._LINE_MODEL)
-    lines, _ = td._lines_of("One line.", None)
-    width = len(td._body_features(lines, Counter(), (0, 1))[0])
+    forest = td._read_line_model()
+    width = _body_width()
     assert len(forest.roots) >= 100
     assert forest.feature.min() >= 0 and forest.feature.max() < width
