@@ -7,7 +7,7 @@ import math
 import operator
 import re
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -21,6 +21,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from transforms.metadata import choose_title, declared_headlines, parse_authors, site_affixes
+from transforms.pagemeta import PageMetadata
 
 _WORD = re.compile(r"\w+")
 _STOPWORDS = frozenset(justext.get_stoplist("English"))
@@ -254,14 +255,16 @@ def extract_html_parts(html: str) -> HtmlParts | None:
     captions, credits = figure_captions(tree)
     # bare_extraction copies a tree it is given, so `tree` stays whole for the chrome features.
     doc = trafilatura.bare_extraction(
-        tree, with_metadata=True, include_comments=False, deduplicate=False
+        tree, with_metadata=False, include_comments=False, deduplicate=False
     )
     lines, method = _fallback(_text_lines(doc.text if doc else ""), tree, html)
-    if doc is None and not lines:
+    # trafilatura's metadata, as it reads it for a page it extracts; none for a page it drops.
+    meta = PageMetadata(tree) if doc is not None else None
+    if meta is None and not lines:
         title, _ = page_title(tree, [])
         return HtmlParts(title or fallback_title(tree, None, []), None, [], captions, credits)
     # trafilatura sometimes repeats the headline as the first body line.
-    if lines and doc is not None and doc.title and _key(lines[0]) == _key(doc.title):
+    if lines and meta is not None and meta.title and _key(lines[0]) == _key(meta.title):
         lines.pop(0)
     caption_keys = {_key(c) for c in captions}
     lines = [line for line in lines if _key(line) not in caption_keys]
@@ -269,13 +272,13 @@ def extract_html_parts(html: str) -> HtmlParts | None:
     texts = block_texts(tree)
     paragraphs, quality = cut_chrome(lines, tree, texts)
     paragraphs = restore_headings(paragraphs, tree, texts)
-    host = urlsplit(doc.url).hostname if doc is not None and doc.url else None
+    host = urlsplit(meta.url).hostname if meta is not None and meta.url else None
     paragraphs = restore_lists(paragraphs, lines, tree, texts, host)
     site_names = (
-        [name for name in (doc.sitename, doc.hostname) if _is_site_name(name)] if doc else []
+        [name for name in (meta.sitename, meta.hostname) if _is_site_name(name)] if meta else []
     )
     title, headline = page_title(tree, site_names)
-    if doc is None:
+    if meta is None:
         return HtmlParts(
             title or fallback_title(tree, None, site_names),
             None,
@@ -286,19 +289,19 @@ def extract_html_parts(html: str) -> HtmlParts | None:
             method=method,
             quality=quality,
         )
-    date, date_source = page_date(tree, headline, doc.date)
+    date, date_source = page_date(tree, headline, lambda: meta.date)
     return HtmlParts(
-        title=title or fallback_title(tree, doc.title, site_names),
-        description=doc.description,
+        title=title or fallback_title(tree, meta.title, site_names),
+        description=meta.description,
         paragraphs=paragraphs,
         captions=captions,
         credits=credits,
         site_names=site_names,
-        url=doc.url,
+        url=meta.url,
         # A byline printed beside the headline beats trafilatura's page-wide author search.
         author=ld_authors(tree)
         or byline_near(tree, headline)
-        or (doc.author if parse_authors(doc.author) else None)
+        or (meta.author if parse_authors(meta.author) else None)
         or _meta_author(tree)
         or written_by(tree),
         date=date,
@@ -523,9 +526,12 @@ def structured_date(tree: HtmlElement) -> tuple[str | None, str | None]:
 
 
 def page_date(
-    tree: HtmlElement, headline: HtmlElement | None, found: str | None
+    tree: HtmlElement, headline: HtmlElement | None, htmldate: Callable[[], str | None]
 ) -> tuple[str | None, str | None]:
-    """(YYYY-MM-DD, source) of publication; `found` is htmldate's date. (None, None) if unknown.
+    """(YYYY-MM-DD, source) of publication; (None, None) if unknown.
+
+    `htmldate` gives htmldate's date; it is called only when the page's own cues do not settle
+    the date, as its search of the whole page is the costly part.
 
     The date shown beside the headline comes first, then the declared publication date, then
     htmldate's. A shown date that is the declared one with day and month swapped ("09.10.2024"
@@ -545,6 +551,7 @@ def page_date(
     if declared:
         return declared, source
     modified = modified_dates(tree)
+    found = htmldate()
     if shown and shown[0][0] not in modified and found not in {day for day, _ in shown}:
         return shown[0][0], "page"
     if found and not found.endswith("-01-01") and found not in modified:

@@ -314,7 +314,7 @@ def test_extracted_title(html, must_be, must_not_be):
 )
 def test_page_date(head, body, htmldate, expected):
     tree = tree_of(head, body)
-    assert page_date(tree, next(tree.iter("h1")), htmldate) == expected
+    assert page_date(tree, next(tree.iter("h1")), lambda: htmldate) == expected
 
 
 @pytest.mark.parametrize(
