@@ -36,3 +36,26 @@ def test_html_extraction_is_at_least_trafilatura(dev):
     bare = score(scorer, gold, {r["id"]: r["text"] for r in map(baseline_one, jobs)}, ids)
     assert ours["f1"] >= bare["f1"] - 0.002
     assert ours["f1"] >= 0.92
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "kind", "authors"),
+    [
+        # "Last updated:" beside the date above the headline is not the byline below it.
+        ("0058", "text", ["Edzel Tabing"]),
+        ("4863", "text", ["Rob Mardisalu"]),
+        # "Conceptual Article" is the page's label for its kind of story.
+        ("2684", "text", ["Shaoni Mukherjee"]),
+        # A one-word handle ("TurboTaxLisa", "KatieS") gives way to the page's full name.
+        ("0304", "html", ["Lisa Greene-Lewis"]),
+        ("0331", "html", ["Aoife O'Riordan"]),
+    ],
+)
+def test_authors_past_the_furniture_printed_where_bylines_stand(dev, doc_id, kind, authors):
+    root = dev[0]
+    path = (
+        root / "textdump" / f"{doc_id}.txt"
+        if kind == "text"
+        else root / "html" / f"{doc_id}.html.gz"
+    )
+    assert run_one((doc_id, kind, str(path)))["authors"] == authors

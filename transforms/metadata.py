@@ -310,6 +310,8 @@ def _words(text: str) -> frozenset[str]:
 _BYLINE_PREFIX_RE = re.compile(
     r"^(?:(?:article|story|words|text|reporting|written|posted|published|edited|reviewed|photos?)"
     r"\s+)?(?:by|from|author(?:s|ed by)?|written by|por|von|av|par|di)\s*[:\-]?\s+"
+    # "Words: Solene Rauturier", "Text: ..."
+    r"|^(?:words|text|story)\s*:\s*"
     # "ByNina Pineda": the space lost with the markup around the name.
     r"|^(?-i:By(?=[A-Z][a-z]))",
     re.IGNORECASE,
@@ -319,7 +321,9 @@ _MONTH_NAME = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _CUT_AT_RE = re.compile(
-    r"\s+(?:(?:(?:last\s+)?updated|published|posted|reviewed by|fact[- ]checked by|edited by)\b"
+    # "Last updated: ..." printed where the byline stands names no one.
+    r"^(?:last\s+)?(?:updated|modified)\b.*$"
+    r"|\s+(?:(?:(?:last\s+)?updated|published|posted|reviewed by|fact[- ]checked by|edited by)\b"
     r"|(?:on|at)\s+(?:\w+\s+)?\d|\d{1,2}[:/.]\d|\|"
     # A date printed after the name: "Andrew Gerrand 4 August 2010", "David at May 4, 2021".
     rf"|(?:(?:on|at)\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_NAME}\b"
@@ -365,7 +369,11 @@ _NON_PERSON_WORDS = _words(
     "categories product products solution solutions feature features text link strategy "
     # Buttons and labels printed beside dates.
     "page latest tags checked fact select insight insights tips tricks started dashboard "
-    "partners originally"
+    "partners originally "
+    # Page furniture printed where a byline stands ("Advertiser Disclosure", "Code of Conduct",
+    # "Conceptual Article"), template placeholders ("Name", "undefined") and company forms.
+    "advertiser advertising disclosure sponsored affiliate article state conduct official "
+    "undefined null none name pc pllc plc llp corp gmbh"
 )
 # Postnominal credentials ("RN", "PhD", "MD") trail a name after a comma or inside it.
 _CREDENTIALS = _words(
@@ -389,6 +397,7 @@ def _title_case_name(name: str) -> str:
 
 
 _MAX_NAME_TOKEN_CHARS = 20
+_INNER_CAPITAL_RE = re.compile(r"[a-z][A-Z]")
 _DESCRIPTION_OPENERS = _words("former licensed certified board-certified registered")
 # One-word "names" with these endings are nouns from page furniture ("Development").
 _NOUN_ENDINGS = ("ment", "ity", "tion", "sion", "ness", "ship")
@@ -449,8 +458,13 @@ def _clean_author(part: str) -> str | None:
     # Lowercase words other than name particles mean a phrase, not a name ("Personal finance").
     if any(t[:1].islower() and t.lower() not in _NAME_PARTICLES for t in tokens[1:]):
         return None
-    # An all-caps single token is an agency or outlet ("CNN", "AFP"), not a person.
-    if len(tokens) == 1 and tokens[0].isupper() and len(tokens[0]) > 1:
+    # An all-caps single token is an agency or outlet ("CNN", "AFP"), not a person; a
+    # single letter is an initial left over from a split.
+    if len(tokens) == 1 and (tokens[0].isupper() or len(tokens[0].strip(".")) < 2):
+        return None
+    # A one-word "name" with a capital inside is a brand or a handle ("HomeAdvisor",
+    # "TurboTaxLisa"); beside other words such a capital is a name's ("Mark SubbaRao").
+    if len(tokens) == 1 and _INNER_CAPITAL_RE.search(tokens[0]):
         return None
     if len(tokens) == 1 and tokens[0].lower().endswith(_NOUN_ENDINGS):
         return None
