@@ -59,3 +59,19 @@ def test_authors_past_the_furniture_printed_where_bylines_stand(dev, doc_id, kin
         else root / "html" / f"{doc_id}.html.gz"
     )
     assert run_one((doc_id, kind, str(path)))["authors"] == authors
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "day"),
+    [
+        # The date inside a date line the parser cannot read whole.
+        ("0051", "2025-04-21"),
+        ("4860", "2025-05-22"),
+        # The date on the byline: "by Karina Cohen | May 19, 2024".
+        ("0128", "2024-05-19"),
+        ("0153", "2025-12-19"),
+    ],
+)
+def test_dump_dates_printed_among_other_words(dev, doc_id, day):
+    result = run_one((doc_id, "text", str(dev[0] / "textdump" / f"{doc_id}.txt")))
+    assert (result["date"], result["date_source"]) == (day, "text")

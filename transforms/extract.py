@@ -11,7 +11,7 @@ from transforms.textdump import clean_text_dump
 STAGE = "extract"
 # Bump when extraction changes what it produces: `newsetl run --reprocess outdated` redoes
 # the rows an older version made.
-EXTRACTOR_VERSION = "extract-13"
+EXTRACTOR_VERSION = "extract-14"
 MIN_PROSE_WORDS = 12
 # A paragraph of this many words printed twice on a page is a template's repeat (a teaser
 # above the story, a pull quote); on the dev set dropping the copy gains 0.001 F1.
@@ -51,6 +51,10 @@ def extract_text_dump(raw: RawDocument) -> ExtractedDocument:
     # on the clean text, by the normalizer.
     parts = clean_text_dump(raw.text)
     date_claims = [("line", line, "text") for line in parts.date_lines]
+    # "By Lisa Jennings on Dec. 19, 2025": a byline may carry the date, read after the
+    # date lines.
+    if parts.byline and any(ch.isdigit() for ch in parts.byline):
+        date_claims.append(("line", parts.byline, "text"))
     return ExtractedDocument(
         source_uri=raw.source_uri,
         input_hash=raw.input_hash,

@@ -763,6 +763,31 @@ def _label_kind(label: re.Match[str] | None) -> str:
     return "updated" if label and label.group("updated") else "published"
 
 
+# A full date inside a longer line: "by Whova | Apr 21, 2025", "[Submitted on 18 Dec 2025]",
+# "Contributor, TechHive Jul 24, 2025 9:00 am PDT". English month names and numeric dates.
+_DATE_WITHIN_RE = re.compile(
+    rf"\b(?:{_MONTH_NAME}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH_NAME}\.?,?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4})(?!\d)",
+    re.IGNORECASE,
+)
+_UPDATE_WORD_RE = re.compile(r"\b(?:updated|modified|revised)\b", re.IGNORECASE)
+
+
+def date_within(text: str) -> tuple[str, str] | None:
+    """(kind, the date's text) of the first full date printed inside a line; None if none.
+
+    The kind is "updated" when an update word stands before the date ("David Hartshorne •
+    Updated on Jul 4, 2024"), else "published". Only the day is kept: the words around the
+    date would make a time beside it ambiguous.
+    """
+    match = _DATE_WITHIN_RE.search(text)
+    if match is None:
+        return None
+    kind = "updated" if _UPDATE_WORD_RE.search(text, 0, match.start()) else "published"
+    return kind, match.group()
+
+
 # --- sites and language -----------------------------------------------------------------
 
 

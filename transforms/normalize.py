@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import datetime
 
 from transforms.extract import EXTRACTOR_VERSION
 from transforms.metadata import (
     DATE_LANGUAGES,
     clean_title,
+    date_within,
     drop_site_authors,
     identify_language,
     parse_authors,
@@ -24,7 +26,7 @@ from transforms.outlets import canonical_outlet
 from transforms.records import Article, Caption, ExtractedDocument
 
 STAGE = "normalize"
-NORMALIZER_VERSION = "normalize-3"
+NORMALIZER_VERSION = "normalize-4"
 # Typographic quotes and dashes a reprint may straighten, folded before hashing. Replaced
 # one pair at a time: str.translate with a non-ASCII table costs a dict lookup per character.
 _PLAIN_PUNCTUATION = (
@@ -79,22 +81,32 @@ def _date_languages(language: str | None) -> list[str] | None:
 
 
 def _dates(doc: ExtractedDocument, now: datetime, languages: list[str] | None) -> tuple:
-    published = published_source = updated = None
+    found: dict[str, tuple[datetime, str]] = {}
     for kind, text, source in doc.date_claims:
-        if kind == "line":
-            kind, text = split_date_line(text)
-        # Only the first date of each kind counts: once one is found, later claims of that
-        # kind are not parsed (dateparser is normalize's largest cost).
-        if (updated if kind == "updated" else published) is not None:
-            continue
-        when = parse_date(text, languages=languages, not_after=now)
-        if when is None:
-            continue
-        if kind == "updated":
-            updated = when
-        else:
-            published, published_source = when, source
+        for kind_read, text_read in _readings(kind, text):
+            # Only the first date of each kind counts: once one is found, later claims of
+            # that kind are not parsed (dateparser is normalize's largest cost).
+            if kind_read in found:
+                continue
+            when = parse_date(text_read, languages=languages, not_after=now)
+            if when is not None:
+                found[kind_read] = (when, source)
+                break
+    published, published_source = found.get("published", (None, None))
+    updated = found["updated"][0] if "updated" in found else None
     return published, published_source, updated
+
+
+def _readings(kind: str, text: str) -> Iterator[tuple[str, str]]:
+    """The ways to read a date claim, in turn: a "line" by its label, then, when its other
+    words defeat the parser ("by Whova | Apr 21, 2025"), the date printed inside it."""
+    if kind != "line":
+        yield kind, text
+        return
+    yield split_date_line(text)
+    inner = date_within(text)
+    if inner is not None:
+        yield inner
 
 
 _TRAILING_BRACKET = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")

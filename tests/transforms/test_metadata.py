@@ -7,6 +7,7 @@ from transforms import metadata
 from transforms.metadata import (
     choose_title,
     clean_title,
+    date_within,
     declared_headlines,
     detect_language,
     drop_site_authors,
@@ -301,6 +302,30 @@ def test_parse_date_line(line, expected):
 
 def test_parse_date_line_rejects_future_dates():
     assert parse_date_line("Updated: 1 January 2031", not_after=utc(2025, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # Lines of the WCXB dev dumps whose words around the date defeat dateparser.
+        ("by whova | Apr 21, 2025", ("published", "Apr 21, 2025")),
+        ("[Submitted on 18 Dec 2025]", ("published", "18 Dec 2025")),
+        ("Contributor, TechHive Jul 24, 2025 9:00 am PDT", ("published", "Jul 24, 2025")),
+        ("Written By Feb 11, 2019 · 3 min read", ("published", "Feb 11, 2019")),
+        ("By Haley Hoekstra • March 12, 2025", ("published", "March 12, 2025")),
+        ("06.18.2025", ("published", "06.18.2025")),
+        (
+            "David Hartshorne•Updated on Jul 4, 2024 •28 min read",
+            ("updated", "Jul 4, 2024"),
+        ),
+        # No full date: a version number, a read time, an IP address.
+        ("forward . 10.0.1.128", None),
+        ("by Jacob Trussell—10 min read", None),
+        ("Version 2.3.1", None),
+    ],
+)
+def test_date_within(line, expected):
+    assert date_within(line) == expected
 
 
 @pytest.mark.parametrize(
