@@ -70,6 +70,10 @@ def test_authors_past_the_furniture_printed_where_bylines_stand(dev, doc_id, kin
         # The date on the byline: "by Karina Cohen | May 19, 2024".
         ("0128", "2024-05-19"),
         ("0153", "2025-12-19"),
+        # A dateline a section label ("Travel", "Computer Overhauls") separates from the
+        # headline is the article's, not a masthead's.
+        ("0018", "2021-09-08"),
+        ("4012", "2026-01-16"),
     ],
 )
 def test_dump_dates_printed_among_other_words(dev, doc_id, day):

@@ -1105,17 +1105,20 @@ def _byline_block_index(
     return None
 
 
-def _is_byline_date(lines: list[_Line], i: int, ti: int, counts: Counter[str]) -> bool:
-    """A date just above the headline, with no site name between: the article's dateline.
+def _is_byline_date(lines: list[_Line], i: int, ti: int) -> bool:
+    """A date a few lines above the headline: the article's dateline.
 
-    A date further up, or one the site's name separates from the headline, is the page's.
+    A date further up is the page's, and so is one that opens the page (nothing but labelled
+    chrome above it) with the site's name between it and the headline: a masthead printing
+    the day ("July 13, 2024 / Westside People / Complete News World / headline"). Lines
+    between a dateline and its headline are mostly the story's section ("Travel", "Chart").
     """
     if ti - i > _BYLINE_DATE_REACH:
         return False
+    opens_page = all(lines[k].label for k in range(i))
     # A time ("5:50 am") between them belongs to the dateline, never to the site's name.
-    return not any(
-        _is_site_line(lines[k], k, ti, counts) and not _HAS_DIGIT(lines[k].text)
-        for k in range(i + 1, ti)
+    return not opens_page or not any(
+        not lines[k].label and not _HAS_DIGIT(lines[k].text) for k in range(i + 1, ti)
     )
 
 
@@ -1179,7 +1182,7 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
                 and i < ti
                 and parts.page_date is None
                 and not parts.date_lines
-                and not _is_byline_date(lines, i, ti, counts)
+                and not _is_byline_date(lines, i, ti)
             ):
                 parts.page_date = line.text
             elif i < end:

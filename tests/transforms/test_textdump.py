@@ -319,8 +319,10 @@ BODY_LINES = (
     [
         # Byline, date and time right above the headline: the article's own date.
         ("Login\n\nOrder Now\n\nAndrew King\n\nSeptember 4, 2025\n\n5:50 am\n\n", None, True),
-        # A date the site's name separates from the headline is the page's date.
+        # A date opening the page, the site's name between it and the headline: the page's.
         ("July 13, 2024\n\nWestside People\n\nComplete News World\n\n", "July 13, 2024", False),
+        # Lower on the page, the line between is the story's section: the article's date.
+        ("Login\n\nOrder Now\n\nSeptember 4, 2025\n\nNutrition\n\n", None, True),
     ],
 )
 def test_a_date_above_the_headline(header, page_date, dateline) -> None:
