@@ -74,6 +74,10 @@ def test_authors_past_the_furniture_printed_where_bylines_stand(dev, doc_id, kin
         # headline is the article's, not a masthead's.
         ("0018", "2021-09-08"),
         ("4012", "2026-01-16"),
+        # Lines under the headline with the date among other words.
+        ("4218", "2025-12-26"),
+        ("0245", "2023-09-01"),
+        ("0407", "2025-12-17"),
     ],
 )
 def test_dump_dates_printed_among_other_words(dev, doc_id, day):

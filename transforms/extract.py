@@ -51,10 +51,11 @@ def extract_text_dump(raw: RawDocument) -> ExtractedDocument:
     # on the clean text, by the normalizer.
     parts = clean_text_dump(raw.text)
     date_claims = [("line", line, "text") for line in parts.date_lines]
-    # "By Lisa Jennings on Dec. 19, 2025": a byline may carry the date, read after the
-    # date lines.
+    # "By Lisa Jennings on Dec. 19, 2025": a byline may carry the date, and so may the lines
+    # under the headline; both are read after the date lines.
     if parts.byline and any(ch.isdigit() for ch in parts.byline):
         date_claims.append(("line", parts.byline, "text"))
+    date_claims += [("line", line, "text") for line in parts.dated_lines]
     return ExtractedDocument(
         source_uri=raw.source_uri,
         input_hash=raw.input_hash,

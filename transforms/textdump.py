@@ -35,6 +35,9 @@ class DumpParts:
     page_date: str | None = None
     byline: str | None = None
     date_lines: list[str] = field(default_factory=list)
+    # Short lines right under the headline that print a date among other words
+    # ("March 15, 2022 · 3 min read · By ASU Online").
+    dated_lines: list[str] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)
     # How sure the line model is of its keep/drop calls inside the body span, 0 to 1.
     quality: float = 0.0
@@ -256,6 +259,9 @@ _BYLINE_BLOCK_REACH = 6
 # A name word printed more often than this on the page is the page's topic, not a byline.
 _MAX_NAME_WORD_COUNT = 3
 _FOOTER_WINDOW = 6
+# Lines under the headline read for a date printed among other words, and their longest.
+_DATED_LINE_REACH = 3
+_DATED_LINE_WORDS = 25
 # A run of at least this many dropped lines between kept ones, none labelled nor scored at
 # or below _GAP_MIN_LOGIT, is kept whole (a list or a table inside the story).
 _GAP_MIN_LINES = 4
@@ -1172,6 +1178,12 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
     )
     if bi is not None:
         parts.byline = lines[bi].text
+    if ti is not None:
+        parts.dated_lines = [
+            line.text
+            for line in lines[ti + 1 : ti + 1 + _DATED_LINE_REACH]
+            if not line.label and len(line.words) <= _DATED_LINE_WORDS and _HAS_DIGIT(line.text)
+        ]
     for i in range(head_from, min(len(lines), end + _FOOTER_WINDOW)):
         line = lines[i]
         if i == bi:

@@ -412,3 +412,12 @@ def test_shipped_line_model_fits_the_line_features() -> None:
     width = _body_width()
     assert len(forest.roots) >= 100
     assert forest.feature.min() >= 0 and forest.feature.max() < width
+
+
+def test_lines_under_the_headline_that_print_a_date_among_other_words() -> None:
+    title = "Top Nutrition Trends for Fall 2025: What Fitness Experts Are Eating"
+    meta = "March 15, 2022 · 3 min read · By ASU Online"
+    parts = clean_text_dump(f"Login\n\n{title}\n\n{meta}\n\n{BODY_LINES}")
+    assert parts.title == title
+    assert parts.dated_lines == [meta]
+    assert parts.date_lines == []
