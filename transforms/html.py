@@ -298,12 +298,14 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         credits=credits,
         site_names=site_names,
         url=meta.url,
-        # A byline printed beside the headline beats trafilatura's page-wide author search.
+        # A byline printed beside the headline beats trafilatura's page-wide author search,
+        # which copies the whole page and so comes last.
         author=ld_authors(tree)
         or byline_near(tree, headline)
-        or (meta.author if parse_authors(meta.author) else None)
+        or (meta.declared_author if parse_authors(meta.declared_author) else None)
         or _meta_author(tree)
-        or written_by(tree),
+        or written_by(tree)
+        or (meta.author if parse_authors(meta.author) else None),
         date=date,
         date_source=date_source,
         updated=max(modified_dates(tree), default=None),

@@ -56,6 +56,11 @@ class PageMetadata:
         self._url = url
         self.url = _trimmed(url)
 
+    @property
+    def declared_author(self) -> str | None:
+        """The author the meta tags or JSON-LD declare, without the search of the page."""
+        return _trimmed(self._author)
+
     @cached_property
     def author(self) -> str | None:
         """The declared author, else trafilatura's search of the page's bylines."""

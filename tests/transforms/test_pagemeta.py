@@ -61,5 +61,6 @@ def test_author_and_date_searches_run_only_when_asked():
     )
     meta = PageMetadata(tree)
     assert "author" not in vars(meta) and "date" not in vars(meta)
+    assert meta.declared_author is None
     assert meta.author == "Jane Example"
     assert meta.date == "2024-03-05"
