@@ -763,11 +763,17 @@ def _label_kind(label: re.Match[str] | None) -> str:
     return "updated" if label and label.group("updated") else "published"
 
 
+# Month names and their abbreviations in English and Swedish, as dumps print them in dates.
+MONTH_NAMES = (
+    r"(?:jan(?:uary|uari)?|feb(?:ruary|ruari)?|mar(?:ch)?|mars|apr(?:il)?|may|maj|june?|juni|"
+    r"july?|juli|aug(?:ust|usti)?|sep(?:t(?:ember)?)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|"
+    r"dec(?:ember)?)\.?"
+)
 # A full date inside a longer line: "by Whova | Apr 21, 2025", "[Submitted on 18 Dec 2025]",
-# "Contributor, TechHive Jul 24, 2025 9:00 am PDT". English month names and numeric dates.
+# "Contributor, TechHive Jul 24, 2025 9:00 am PDT"; numeric ones with a four-digit year.
 _DATE_WITHIN_RE = re.compile(
-    rf"\b(?:{_MONTH_NAME}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH_NAME}\.?,?\s+\d{{4}}"
+    rf"\b(?:{MONTH_NAMES}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{MONTH_NAMES},?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4})(?!\d)",
     re.IGNORECASE,
 )

@@ -15,7 +15,7 @@ from itertools import chain, pairwise
 import justext
 import numpy as np
 
-from transforms.metadata import parse_authors
+from transforms.metadata import MONTH_NAMES, parse_authors
 
 __all__ = ["DumpParts", "clean_text_dump"]
 
@@ -144,14 +144,9 @@ del _name, _words, _w
 
 _WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 
-_MONTHS = (
-    r"(?:jan(?:uary|uari)?|feb(?:ruary|ruari)?|mar(?:ch)?|mars|apr(?:il)?|may|maj|june?|juni|"
-    r"july?|juli|aug(?:ust|usti)?|sep(?:t(?:ember)?)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|"
-    r"dec(?:ember)?)\.?"
-)
 _DATE_RE = re.compile(
-    rf"\b(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTHS},?\s+\d{{4}}"
+    rf"\b(?:{MONTH_NAMES}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{MONTH_NAMES},?\s+\d{{4}}"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})\b",
     re.IGNORECASE,
 )

@@ -314,6 +314,7 @@ def test_parse_date_line_rejects_future_dates():
         ("Written By Feb 11, 2019 · 3 min read", ("published", "Feb 11, 2019")),
         ("By Haley Hoekstra • March 12, 2025", ("published", "March 12, 2025")),
         ("06.18.2025", ("published", "06.18.2025")),
+        ("Av Anna Svensson | 13 juli 2024", ("published", "13 juli 2024")),
         (
             "David Hartshorne•Updated on Jul 4, 2024 •28 min read",
             ("updated", "Jul 4, 2024"),
