@@ -46,6 +46,10 @@ def test_html_extraction_is_at_least_trafilatura(dev):
         ("4863", "text", ["Rob Mardisalu"]),
         # "Conceptual Article" is the page's label for its kind of story.
         ("2684", "text", ["Shaoni Mukherjee"]),
+        # The name under a line that only says "By", and a "By" glued to the name.
+        ("0007", "text", ["Taya Iv"]),
+        ("0043", "text", ["Joanna Okedara"]),
+        ("0031", "text", ["Nina Pineda"]),
         # A one-word handle ("TurboTaxLisa", "KatieS") gives way to the page's full name.
         ("0304", "html", ["Lisa Greene-Lewis"]),
         ("0331", "html", ["Aoife O'Riordan"]),

@@ -373,7 +373,7 @@ _NON_PERSON_WORDS = _words(
     # Page furniture printed where a byline stands ("Advertiser Disclosure", "Code of Conduct",
     # "Conceptual Article"), template placeholders ("Name", "undefined") and company forms.
     "advertiser advertising disclosure sponsored affiliate article state conduct official "
-    "undefined null none name pc pllc plc llp corp gmbh"
+    "undefined null none name pc pllc plc llp corp gmbh find jobs careers career"
 )
 # Postnominal credentials ("RN", "PhD", "MD") trail a name after a comma or inside it.
 _CREDENTIALS = _words(
@@ -398,6 +398,7 @@ def _title_case_name(name: str) -> str:
 
 _MAX_NAME_TOKEN_CHARS = 20
 _INNER_CAPITAL_RE = re.compile(r"[a-z][A-Z]")
+_GLUED_RE = re.compile(r"[a-z]{5}[A-Z]")
 _DESCRIPTION_OPENERS = _words("former licensed certified board-certified registered")
 # One-word "names" with these endings are nouns from page furniture ("Development").
 _NOUN_ENDINGS = ("ment", "ity", "tion", "sion", "ness", "ship")
@@ -463,8 +464,11 @@ def _clean_author(part: str) -> str | None:
     if len(tokens) == 1 and (tokens[0].isupper() or len(tokens[0].strip(".")) < 2):
         return None
     # A one-word "name" with a capital inside is a brand or a handle ("HomeAdvisor",
-    # "TurboTaxLisa"); beside other words such a capital is a name's ("Mark SubbaRao").
+    # "TurboTaxLisa"); beside other words such a capital is a name's ("Mark SubbaRao")
+    # unless it follows a long lowercase run: words glued by lost markup ("ChecklistsJust").
     if len(tokens) == 1 and _INNER_CAPITAL_RE.search(tokens[0]):
+        return None
+    if any(_GLUED_RE.search(token) for token in tokens):
         return None
     if len(tokens) == 1 and tokens[0].lower().endswith(_NOUN_ENDINGS):
         return None

@@ -160,8 +160,14 @@ _DATE_FILLER_RE = re.compile(
 )
 _BYLINE_RE = re.compile(
     r"^(?:(?:written|posted|reported)\s+by|by|av|von|par|por|door|di|author:?|text:)\s+"
-    r"[A-ZÀ-ÞÅÄÖ][\w.'’-]*",
+    r"[A-ZÀ-ÞÅÄÖ][\w.'’-]*"
+    # "ByNina Pineda": the space lost with the markup around the name.
+    r"|^(?-i:By[A-ZÀ-Þ][a-zà-ÿ])",
     re.IGNORECASE,
+)
+# A line that only announces the byline printed on the next line ("By" / "Jane Doe").
+_BARE_BY_NORMS = frozenset(
+    {"by", "written by", "posted by", "author", "authors", "av", "von", "par", "por", "door"}
 )
 _CREDIT_WORDS = (
     r"photo|foto|bild|image|picture|credit|courtesy|getty|reuters|afp|\bap\b|epa|shutterstock|"
@@ -254,6 +260,8 @@ _BYLINE_BLOCK_REACH = 6
 # A name word printed more often than this on the page is the page's topic, not a byline.
 _MAX_NAME_WORD_COUNT = 3
 _FOOTER_WINDOW = 6
+# Lines below a page-title line searched for the headline printed whole.
+_TITLE_REPEAT_REACH = 4
 # Lines under the headline read for a date printed among other words, and their longest.
 _DATED_LINE_REACH = 3
 _DATED_LINE_WORDS = 25
@@ -1106,6 +1114,15 @@ def _byline_block_index(
     return None
 
 
+def _after_bare_by(lines: list[_Line], ti: int, head_from: int) -> int | None:
+    """The name line under a line that only says "By" or "Written by", near the headline."""
+    lo, hi = max(head_from, ti - _BYLINE_BLOCK_REACH), min(len(lines) - 1, ti + _BYLINE_BLOCK_REACH)
+    for i in range(lo, hi):
+        if lines[i].norm in _BARE_BY_NORMS and parse_authors(lines[i + 1].text):
+            return i + 1
+    return None
+
+
 def _is_byline_date(lines: list[_Line], i: int, ti: int) -> bool:
     """A date a few lines above the headline: the article's dateline.
 
@@ -1162,15 +1179,22 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
             # body alone rather than emptying it.
             if ti < end:
                 start = max(start, ti + 1)
-    head_from = max(0, min(start, ti if ti is not None else start) - _HEADER_WINDOW)
+    # Where the headline is printed: its own line; for a title cut from a line ("Home »
+    # Headline"), a line printing it whole just below, else that line.
+    anchor = ti
+    if ti is None and cand is not None:
+        below = range(cand[0], min(len(lines), cand[0] + _TITLE_REPEAT_REACH))
+        anchor = next((i for i in below if lines[i].norm == title_norm), cand[0])
+    head_from = max(0, min(start, anchor if anchor is not None else start) - _HEADER_WINDOW)
     si = _subtitle_index(lines, ti, start, end)
     if si is not None:
         parts.subtitle = lines[si].text
 
     vocab = Counter(chain.from_iterable(line.words for line in lines))
-    bi = _byline_block_index(
-        lines, ti if ti is not None else start, head_from, title_norm, stop, vocab
-    )
+    headline = anchor if anchor is not None else start
+    bi = _byline_block_index(lines, headline, head_from, title_norm, stop, vocab)
+    if bi is None:
+        bi = _after_bare_by(lines, headline, head_from)
     if bi is not None:
         parts.byline = lines[bi].text
     if ti is not None:

@@ -198,6 +198,8 @@ def test_clean_title(title, site_names, expected):
         ("HomeAdvisor", []),
         ("TurboTaxLisa", []),
         ("Mark SubbaRao and Jonas Jaegermeyer", ["Mark SubbaRao", "Jonas Jaegermeyer"]),
+        ("Wedding ChecklistsJust EngagedWedding Planning", []),
+        ("Find Jobs", []),
         ("Ronald McDonald", ["Ronald McDonald"]),
         ("Words: Solene Rauturier", ["Solene Rauturier"]),
         ("", []),

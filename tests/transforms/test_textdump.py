@@ -354,6 +354,25 @@ def test_a_bare_name_beside_a_date_is_the_byline(header, byline) -> None:
         assert byline not in parts.site_lines
 
 
+@pytest.mark.parametrize(
+    ("under", "byline"),
+    [
+        # A line that only says "By" announces the name on the next.
+        ("By\n\nJoanna Okedara\n\n", "Joanna Okedara"),
+        ("Written by\n\nPhilip Stefanov\n\n", "Philip Stefanov"),
+        # ... but not what is no name.
+        ("By\n\nTable of Contents\n\n", None),
+        # "ByNina Pineda": the space lost with the markup.
+        ("ByNina Pineda\n\n", "ByNina Pineda"),
+    ],
+)
+def test_a_byline_under_the_headline(under, byline) -> None:
+    title = "Top Nutrition Trends for Fall 2025: What Fitness Experts Are Eating"
+    parts = clean_text_dump(f"Login\n\n{title}\n\n{under}{BODY_LINES}")
+    assert parts.title == title
+    assert parts.byline == byline
+
+
 def test_quality_is_the_models_certainty_on_the_body_span() -> None:
     seeds = [_clean(stem) for stem, _ in SEED_TITLES]
     assert all(0.5 <= parts.quality <= 1.0 for parts in seeds)
