@@ -1087,8 +1087,9 @@ def _byline_block_index(
     """A bare name line beside a date near the headline ("Andrew King / September 4, 2025").
 
     Only when no "By ..." line exists. The line must read as two to five name words, mostly
-    not stopwords and none frequent on the page: "Get Started" or "Travel Tips" beside a
-    date are buttons and section names, which repeat the page's own words.
+    not stopwords, and none printed often on the page outside the name itself: "Get
+    Started" or "Travel Tips" beside a date are buttons and section names, which repeat the
+    page's own words, while an author box repeats the whole name.
     """
     if any(line.label == "byline" for line in lines[head_from : ti + _BYLINE_BLOCK_REACH]):
         return None
@@ -1096,8 +1097,6 @@ def _byline_block_index(
     for i in range(lo, hi):
         line = lines[i]
         if line.label or line.norm == title_norm or not 2 <= len(line.words) <= 5:
-            continue
-        if any(vocab[w] > _MAX_NAME_WORD_COUNT for w in line.words):
             continue
         # Stoplists hold some surnames ("King"), so only a line of mostly stopwords is out.
         if 2 * sum(w in stop for w in line.words) > len(line.words):
@@ -1109,9 +1108,24 @@ def _byline_block_index(
         if any(not lines[k].label and not _HAS_DIGIT(lines[k].text) for k in range(i + 1, ti)):
             continue
         beside = range(max(0, i - 2), min(len(lines), i + 3))
-        if any(lines[k].label == "date" for k in beside) and parse_authors(line.text):
+        if not any(lines[k].label == "date" for k in beside):
+            continue
+        # With no "By" to say so, only full names (two words or more) are read as a byline:
+        # "Research and Innovation" beside a date splits into one-word "names".
+        names = parse_authors(line.text)
+        if names and all(
+            len(name.split()) >= 2 and not _repeated_apart(lines, name, vocab) for name in names
+        ):
             return i
     return None
+
+
+def _repeated_apart(lines: list[_Line], name: str, vocab: Counter[str]) -> bool:
+    """True when a word of the name is printed over _MAX_NAME_WORD_COUNT times outside it."""
+    words = _WORD_RE.findall(name.lower())
+    norm = " ".join(words)
+    whole = sum(line.norm.count(norm) for line in lines if f" {norm} " in f" {line.norm} ")
+    return any(vocab[w] - whole > _MAX_NAME_WORD_COUNT for w in words)
 
 
 def _after_bare_by(lines: list[_Line], ti: int, head_from: int) -> int | None:

@@ -355,6 +355,33 @@ def test_a_bare_name_beside_a_date_is_the_byline(header, byline) -> None:
 
 
 @pytest.mark.parametrize(
+    ("header", "footer", "byline"),
+    [
+        # An author box repeats the whole name: still the byline.
+        (
+            "Login\n\nAndrew King\n\nSeptember 4, 2025\n\n",
+            "About Andrew King\n\nAndrew King writes about food.\n\nMore by Andrew King\n\n"
+            "Andrew King\n\n",
+            "Andrew King",
+        ),
+        # Words the page prints apart from the line are its topic, not a name.
+        (
+            "Login\n\nProtein Trends\n\nSeptember 4, 2025\n\n",
+            "Protein\n\nMore protein\n\nProtein bars\n\nProtein again\n\n",
+            None,
+        ),
+        # Beside a date, a line that splits into one-word "names" is a section's name.
+        ("Login\n\nResearch and Innovation\n\nSeptember 4, 2025\n\n", "", None),
+    ],
+)
+def test_a_bare_name_beside_a_date_as_the_page_repeats_it(header, footer, byline) -> None:
+    title = "Top Nutrition Trends for Fall 2025: What Fitness Experts Are Eating"
+    parts = clean_text_dump(f"{header}{title}\n\n{BODY_LINES}\n{footer}")
+    assert parts.title == title
+    assert parts.byline == byline
+
+
+@pytest.mark.parametrize(
     ("under", "byline"),
     [
         # A line that only says "By" announces the name on the next.
