@@ -165,6 +165,8 @@ _BYLINE_RE = re.compile(
     r"|^(?-i:By[A-ZÀ-Þ][a-zà-ÿ])",
     re.IGNORECASE,
 )
+# A reading time, printed among the article's furniture like its date ("9 min read").
+_READ_TIME_RE = re.compile(r"^(?:\d+|--)\s*min(?:ute)?s?(?:\s+read)?$", re.IGNORECASE)
 # A line that only announces the byline printed on the next line ("By" / "Jane Doe").
 _BARE_BY_NORMS = frozenset(
     {"by", "written by", "posted by", "author", "authors", "av", "von", "par", "por", "door"}
@@ -1108,7 +1110,7 @@ def _byline_block_index(
         if any(not lines[k].label and not _HAS_DIGIT(lines[k].text) for k in range(i + 1, ti)):
             continue
         beside = range(max(0, i - 2), min(len(lines), i + 3))
-        if not any(lines[k].label == "date" for k in beside):
+        if not any(lines[k].label == "date" or _READ_TIME_RE.match(lines[k].text) for k in beside):
             continue
         # With no "By" to say so, only full names (two words or more) are read as a byline:
         # "Research and Innovation" beside a date splits into one-word "names".

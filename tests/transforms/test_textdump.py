@@ -341,6 +341,8 @@ def test_a_date_above_the_headline(header, page_date, dateline) -> None:
         # Buttons and section names beside a date are not names.
         ("Login\n\nGet Started\n\nSeptember 4, 2025\n\n", None),
         ("Login\n\nOrder Now\n\nSeptember 4, 2025\n\n", None),
+        # A reading time stands among the article's furniture as its date does.
+        ("Login\n\nAndrew King\n\n9 min read\n\n", "Andrew King"),
         # No date beside it: a short line above the headline stays a site line.
         ("Login\n\nAndrew King\n\n", None),
     ],
