@@ -373,7 +373,8 @@ _NON_PERSON_WORDS = _words(
     # Page furniture printed where a byline stands ("Advertiser Disclosure", "Code of Conduct",
     # "Conceptual Article"), template placeholders ("Name", "undefined") and company forms.
     "advertiser advertising disclosure sponsored affiliate article state conduct official "
-    "undefined null none name pc pllc plc llp corp gmbh find jobs careers career"
+    "undefined null none name pc pllc plc llp corp gmbh find jobs careers career guide guides "
+    "buying"
 )
 # Postnominal credentials ("RN", "PhD", "MD") trail a name after a comma or inside it.
 _CREDENTIALS = _words(
@@ -397,6 +398,8 @@ def _title_case_name(name: str) -> str:
 
 
 _MAX_NAME_TOKEN_CHARS = 20
+# The longest line read as a job title printed under a name.
+_ROLE_LINE_WORDS = 8
 _INNER_CAPITAL_RE = re.compile(r"[a-z][A-Z]")
 _GLUED_RE = re.compile(r"[a-z]{5}[A-Z]")
 _DESCRIPTION_OPENERS = _words("former licensed certified board-certified registered")
@@ -486,6 +489,14 @@ def _clean_author(part: str) -> str | None:
     if not tokens[0][:1].isalpha() or not tokens[0][:1].isupper():
         return None
     return _title_case_name(" ".join(tokens))
+
+
+def names_a_role(text: str) -> bool:
+    """A short line naming a job: "Content Editor", "Co-Founder & Marketing Director"."""
+    words = [w.strip(".,&|()").lower() for w in text.split()]
+    return 1 <= len(words) <= _ROLE_LINE_WORDS and any(
+        w in _ROLE_NOUNS or w.split("-")[0] in _ROLE_NOUNS for w in words
+    )
 
 
 def parse_authors(raw: str | None) -> list[str]:

@@ -15,7 +15,7 @@ from itertools import chain, pairwise
 import justext
 import numpy as np
 
-from transforms.metadata import MONTH_NAMES, parse_authors
+from transforms.metadata import MONTH_NAMES, names_a_role, parse_authors
 
 __all__ = ["DumpParts", "clean_text_dump"]
 
@@ -1110,7 +1110,7 @@ def _byline_block_index(
         if any(not lines[k].label and not _HAS_DIGIT(lines[k].text) for k in range(i + 1, ti)):
             continue
         beside = range(max(0, i - 2), min(len(lines), i + 3))
-        if not any(lines[k].label == "date" or _READ_TIME_RE.match(lines[k].text) for k in beside):
+        if not any(_is_article_furniture(lines[k]) for k in beside):
             continue
         # With no "By" to say so, only full names (two words or more) are read as a byline:
         # "Research and Innovation" beside a date splits into one-word "names".
@@ -1120,6 +1120,12 @@ def _byline_block_index(
         ):
             return i
     return None
+
+
+def _is_article_furniture(line: _Line) -> bool:
+    """A date, a reading time ("9 min read") or a job title ("Content Editor"): what an
+    article prints beside its author's name."""
+    return line.label == "date" or bool(_READ_TIME_RE.match(line.text)) or names_a_role(line.text)
 
 
 def _repeated_apart(lines: list[_Line], name: str, vocab: Counter[str]) -> bool:

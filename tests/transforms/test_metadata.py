@@ -12,6 +12,7 @@ from transforms.metadata import (
     detect_language,
     drop_site_authors,
     identify_language,
+    names_a_role,
     parse_authors,
     parse_contributors,
     parse_date,
@@ -304,6 +305,21 @@ def test_parse_date_line(line, expected):
 
 def test_parse_date_line_rejects_future_dates():
     assert parse_date_line("Updated: 1 January 2031", not_after=utc(2025, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Content Editor", True),
+        ("Co-Founder & Marketing Director", True),
+        ("Former McKinsey Consultant", True),
+        ("Andrew King", False),
+        ("Buying Guides", False),
+        ("The editor of this page wrote a long sentence about the weather today", False),
+    ],
+)
+def test_names_a_role(line, expected):
+    assert names_a_role(line) is expected
 
 
 @pytest.mark.parametrize(

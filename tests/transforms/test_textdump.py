@@ -391,6 +391,8 @@ def test_a_bare_name_beside_a_date_as_the_page_repeats_it(header, footer, byline
         ("Written by\n\nPhilip Stefanov\n\n", "Philip Stefanov"),
         # ... but not what is no name.
         ("By\n\nTable of Contents\n\n", None),
+        # A bare name over the author's job title.
+        ("Andrew King\n\nSenior Content Editor\n\n", "Andrew King"),
         # "ByNina Pineda": the space lost with the markup.
         ("ByNina Pineda\n\n", "ByNina Pineda"),
     ],
