@@ -50,6 +50,8 @@ def test_html_extraction_is_at_least_trafilatura(dev):
         ("0007", "text", ["Taya Iv"]),
         ("0043", "text", ["Joanna Okedara"]),
         ("0031", "text", ["Nina Pineda"]),
+        # The name after the date: "September 1st, 2023 By Emily Norwood".
+        ("0245", "text", ["Emily Norwood"]),
         # A one-word handle ("TurboTaxLisa", "KatieS") gives way to the page's full name.
         ("0304", "html", ["Lisa Greene-Lewis"]),
         ("0331", "html", ["Aoife O'Riordan"]),

@@ -167,6 +167,10 @@ _BYLINE_RE = re.compile(
 )
 # A reading time, printed among the article's furniture like its date ("9 min read").
 _READ_TIME_RE = re.compile(r"^(?:\d+|--)\s*min(?:ute)?s?(?:\s+read)?$", re.IGNORECASE)
+# "By" and a capitalised name inside a line.
+_BY_WITHIN_RE = re.compile(r"\b[Bb]y:?\s+(?=[A-ZÀ-Þ])")
+# Words before a "by" that name someone other than the author.
+_NOT_AUTHOR_BY = ("reviewed", "checked", "edited")
 # A line that only announces the byline printed on the next line ("By" / "Jane Doe").
 _BARE_BY_NORMS = frozenset(
     {"by", "written by", "posted by", "author", "authors", "av", "von", "par", "por", "door"}
@@ -1122,6 +1126,19 @@ def _byline_block_index(
     return None
 
 
+def _byline_within(texts: list[str]) -> str | None:
+    """The "By ..." part of the first dated line that names its author after the date
+    ("September 1st, 2023 By Emily Norwood", "Published August 7, 2023 by Nicole Burke");
+    reviewers and editors ("Reviewed by", "Fact-checked by") are not its authors."""
+    for text in texts:
+        match = _BY_WITHIN_RE.search(text)
+        if match is None or text[: match.start()].lower().rstrip().endswith(_NOT_AUTHOR_BY):
+            continue
+        if parse_authors(text[match.start() :]):
+            return text[match.start() :]
+    return None
+
+
 def _is_article_furniture(line: _Line) -> bool:
     """A date, a reading time ("9 min read") or a job title ("Content Editor"): what an
     article prints beside its author's name."""
@@ -1251,6 +1268,8 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
             parts.attributions.append(line.text)
         elif _is_site_line(line, i, ti, counts):
             parts.site_lines.append(line.text)
+    if parts.byline is None:
+        parts.byline = _byline_within(parts.dated_lines + parts.date_lines)
 
     for i, line in enumerate(lines):
         if not start <= i < end:
