@@ -309,7 +309,7 @@ def _words(text: str) -> frozenset[str]:
 
 _BYLINE_PREFIX_RE = re.compile(
     r"^(?:(?:article|story|words|text|reporting|written|posted|published|edited|reviewed|photos?)"
-    r"\s+)?(?:by|from|author(?:s|ed by)?|written by|por|von|av|par|di)\s*[:\-]?\s+"
+    r"\s+)?(?:by|from|author(?:s|ed by)?|written by|por|von|av|par|di)(?:\s*[:\-]\s*|\s+)"
     # "Words: Solene Rauturier", "Text: ..."
     r"|^(?:words|text|story)\s*:\s*"
     # "ByNina Pineda": the space lost with the markup around the name.

@@ -161,6 +161,8 @@ _DATE_FILLER_RE = re.compile(
 _BYLINE_RE = re.compile(
     r"^(?:(?:written|posted|reported)\s+by|by|av|von|par|por|door|di|author:?|text:)\s+"
     r"[A-ZÀ-ÞÅÄÖ][\w.'’-]*"
+    # "Written by:Elise Nass": the space after the colon lost.
+    r"|^(?:written|posted|reported)\s+by:\s*[A-ZÀ-ÞÅÄÖ]"
     # "ByNina Pineda": the space lost with the markup around the name.
     r"|^(?-i:By[A-ZÀ-Þ][a-zà-ÿ])",
     re.IGNORECASE,

@@ -203,6 +203,8 @@ def test_clean_title(title, site_names, expected):
         ("Find Jobs", []),
         ("Ronald McDonald", ["Ronald McDonald"]),
         ("Words: Solene Rauturier", ["Solene Rauturier"]),
+        ("Written by:Elise Nass", ["Elise Nass"]),
+        ("By: Ziyi Xu", ["Ziyi Xu"]),
         ("", []),
         (None, []),
     ],

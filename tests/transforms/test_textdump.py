@@ -396,8 +396,9 @@ def test_a_bare_name_beside_a_date_as_the_page_repeats_it(header, footer, byline
         # The author named after the date on a dated line; a reviewer is no author.
         ("September 1st, 2023 By Emily Norwood\n\n", "By Emily Norwood"),
         ("Reviewed by Jane Roe on May 3, 2024\n\n", None),
-        # "ByNina Pineda": the space lost with the markup.
+        # "ByNina Pineda", "Written by:Elise Nass": the space lost with the markup.
         ("ByNina Pineda\n\n", "ByNina Pineda"),
+        ("Written by:Elise Nass\n\n", "Written by:Elise Nass"),
     ],
 )
 def test_a_byline_under_the_headline(under, byline) -> None:
