@@ -45,7 +45,7 @@ DATE_CONFIDENCE = {
     "meta": 0.95,
     "json_ld": 0.84,
     "htmldate": 0.83,
-    "text": 0.89,
+    "text": 0.90,
 }
 
 
