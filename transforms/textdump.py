@@ -265,7 +265,8 @@ _HEADER_WINDOW = 15
 _BYLINE_DATE_REACH = 3
 # Lines either side of the headline searched for a bare author name beside a date.
 _BYLINE_BLOCK_REACH = 6
-# A name word printed more often than this on the page is the page's topic, not a byline.
+# A name word printed more often than this on the page apart from the name is the page's
+# topic, not a byline.
 _MAX_NAME_WORD_COUNT = 3
 _FOOTER_WINDOW = 6
 # Lines below a page-title line searched for the headline printed whole.
@@ -1092,7 +1093,8 @@ def _byline_block_index(
     stop: frozenset[str],
     vocab: Counter[str],
 ) -> int | None:
-    """A bare name line beside a date near the headline ("Andrew King / September 4, 2025").
+    """A bare name line near the headline beside a date, a reading time or a job title
+    ("Andrew King / September 4, 2025", "Jack Shepherd / Co-Founder & Marketing Director").
 
     Only when no "By ..." line exists. The line must read as two to five name words, mostly
     not stopwords, and none printed often on the page outside the name itself: "Get
