@@ -171,6 +171,8 @@ _BYLINE_RE = re.compile(
 _READ_TIME_RE = re.compile(r"^(?:\d+|--)\s*min(?:ute)?s?(?:\s+read)?$", re.IGNORECASE)
 # "By" and a capitalised name inside a line.
 _BY_WITHIN_RE = re.compile(r"\b[Bb]y:?\s+(?=[A-ZÀ-Þ])")
+# What separates a name from the date printed on its line: "Zach Lezberg | May 22, 2025".
+_BESIDE_DATE_SPLIT_RE = re.compile(r"\s*[|•·⋅—–]\s*|\s+-\s+|\s{2,}")
 # Words before a "by" that name someone other than the author.
 _NOT_AUTHOR_BY = ("reviewed", "checked", "edited")
 # A line that only announces the byline printed on the next line ("By" / "Jane Doe").
@@ -1143,6 +1145,27 @@ def _byline_within(texts: list[str]) -> str | None:
     return None
 
 
+def _name_beside_date(texts: list[str], vocab: Counter[str], lines: list[_Line]) -> str | None:
+    """A full name printed on one line with the date under the headline ("Zach Lezberg | May
+    22, 2025", "Mike Kappel May 18, 2016"): the line's one piece besides the date and the
+    reading time that reads as a name."""
+    for text in texts:
+        if not _DATE_RE.search(text):
+            continue
+        pieces = _BESIDE_DATE_SPLIT_RE.split(_DATE_RE.sub(" | ", text))
+        names = [p.strip() for p in pieces if p.strip() and not _READ_TIME_RE.match(p.strip())]
+        if len(names) != 1:
+            continue
+        found = parse_authors(names[0])
+        if (
+            len(found) == 1
+            and len(found[0].split()) >= 2
+            and not _repeated_apart(lines, found[0], vocab)
+        ):
+            return names[0]
+    return None
+
+
 def _is_article_furniture(line: _Line) -> bool:
     """A date, a reading time ("9 min read") or a job title ("Content Editor"): what an
     article prints beside its author's name."""
@@ -1274,6 +1297,8 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
             parts.site_lines.append(line.text)
     if parts.byline is None:
         parts.byline = _byline_within(parts.dated_lines + parts.date_lines)
+    if parts.byline is None:
+        parts.byline = _name_beside_date(parts.date_lines[:1] + parts.dated_lines, vocab, lines)
 
     for i, line in enumerate(lines):
         if not start <= i < end:

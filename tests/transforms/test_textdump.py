@@ -393,6 +393,9 @@ def test_a_bare_name_beside_a_date_as_the_page_repeats_it(header, footer, byline
         ("By\n\nTable of Contents\n\n", None),
         # A bare name over the author's job title.
         ("Andrew King\n\nSenior Content Editor\n\n", "Andrew King"),
+        # A full name on one line with the date, and no "By".
+        ("Zach Lezberg | May 22, 2025\n\n", "Zach Lezberg"),
+        ("Mike Kappel May 18, 2016\n\n", "Mike Kappel"),
         # The author named after the date on a dated line; a reviewer is no author.
         ("September 1st, 2023 By Emily Norwood\n\n", "By Emily Norwood"),
         ("Reviewed by Jane Roe on May 3, 2024\n\n", None),
