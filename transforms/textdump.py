@@ -1146,9 +1146,9 @@ def _byline_within(texts: list[str]) -> str | None:
 
 
 def _name_beside_date(texts: list[str], vocab: Counter[str], lines: list[_Line]) -> str | None:
-    """A full name printed on one line with the date under the headline ("Zach Lezberg | May
-    22, 2025", "Mike Kappel May 18, 2016"): the line's one piece besides the date and the
-    reading time that reads as a name."""
+    """A full name printed on one line with the date ("Zach Lezberg | May 22, 2025", "Mike
+    Kappel May 18, 2016"): the line's one piece besides the date and the reading time that
+    reads as a name. `texts` are the page's first date line and the lines under the headline."""
     for text in texts:
         if not _DATE_RE.search(text):
             continue
