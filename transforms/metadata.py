@@ -778,19 +778,24 @@ def _label_kind(label: re.Match[str] | None) -> str:
     return "updated" if label and label.group("updated") else "published"
 
 
-# Month names and their abbreviations in English and Swedish, as dumps print them in dates.
-MONTH_NAMES = (
+# Month names and their abbreviations in English and Swedish, as dumps print them in dates
+# (a byline's trailing date is cut on English names alone, _MONTH_NAME).
+_DATE_MONTHS = (
     r"(?:jan(?:uary|uari)?|feb(?:ruary|ruari)?|mar(?:ch)?|mars|apr(?:il)?|may|maj|june?|juni|"
     r"july?|juli|aug(?:ust|usti)?|sep(?:t(?:ember)?)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|"
     r"dec(?:ember)?)\.?"
 )
+# A full date with its month named or in ISO form: "May 22, 2025", "1st of June 2024",
+# "13 juli 2024", "2024-07-13". The patterns built on it add numeric dates their own way.
+FULL_DATE = (
+    rf"{_DATE_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_DATE_MONTHS},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}"
+)
 # A full date inside a longer line: "by Whova | Apr 21, 2025", "[Submitted on 18 Dec 2025]",
 # "Contributor, TechHive Jul 24, 2025 9:00 am PDT"; numeric ones with a four-digit year.
 _DATE_WITHIN_RE = re.compile(
-    rf"\b(?:{MONTH_NAMES}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{MONTH_NAMES},?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4})(?!\d)",
-    re.IGNORECASE,
+    rf"\b(?:{FULL_DATE}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}})(?!\d)", re.IGNORECASE
 )
 _UPDATE_WORD_RE = re.compile(r"\b(?:updated|modified|revised)\b", re.IGNORECASE)
 

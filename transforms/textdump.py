@@ -15,7 +15,7 @@ from itertools import chain, pairwise
 import justext
 import numpy as np
 
-from transforms.metadata import MONTH_NAMES, names_a_role, parse_authors
+from transforms.metadata import FULL_DATE, names_a_role, parse_authors
 
 __all__ = ["DumpParts", "clean_text_dump"]
 
@@ -144,12 +144,7 @@ del _name, _words, _w
 
 _WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 
-_DATE_RE = re.compile(
-    rf"\b(?:{MONTH_NAMES}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{MONTH_NAMES},?\s+\d{{4}}"
-    rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})\b",
-    re.IGNORECASE,
-)
+_DATE_RE = re.compile(rf"\b(?:{FULL_DATE}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})\b", re.IGNORECASE)
 # What may sit around a date on a dateline: weekday, time, "Published", "Updated", separators.
 _DATE_FILLER_RE = re.compile(
     r"\b(?:published|updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|gmt|utc|[a-z]{2,4}t|"
@@ -1246,18 +1241,18 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
             if ti < end:
                 start = max(start, ti + 1)
     # Where the headline is printed: its own line; for a title cut from a line ("Home »
-    # Headline"), a line printing it whole just below, else that line.
-    anchor = ti
+    # Headline"), a line printing it whole just below, else that line; with no title, the
+    # body's start.
+    headline = ti if ti is not None else start
     if ti is None and cand is not None:
         below = range(cand[0], min(len(lines), cand[0] + _TITLE_REPEAT_REACH))
-        anchor = next((i for i in below if lines[i].norm == title_norm), cand[0])
-    head_from = max(0, min(start, anchor if anchor is not None else start) - _HEADER_WINDOW)
+        headline = next((i for i in below if lines[i].norm == title_norm), cand[0])
+    head_from = max(0, min(start, headline) - _HEADER_WINDOW)
     si = _subtitle_index(lines, ti, start, end)
     if si is not None:
         parts.subtitle = lines[si].text
 
     vocab = Counter(chain.from_iterable(line.words for line in lines))
-    headline = anchor if anchor is not None else start
     bi = _byline_block_index(lines, headline, head_from, title_norm, stop, vocab)
     if bi is None:
         bi = _after_bare_by(lines, headline, head_from)
