@@ -51,6 +51,10 @@ _HTML_PARTS = [
     (html, "restore_lists", "lists and tables put back"),
     (html, "page_title", "title cues"),
     (html, "page_date", "date cues"),
+    (html, "modified_dates", "modified-date cues"),
+    (html, "byline_near", "author cues: byline beside the headline"),
+    (html, "written_by", "author cues: Written by lines"),
+    (html, "ld_authors", "author cues: JSON-LD"),
     (extract, "extract_html_parts", "rest of the HTML extraction"),
 ]
 _TEXT_PARTS = [

@@ -98,6 +98,8 @@ _FIRST_PIECE = re.compile(r"[,;&]|\band\b", re.I)
 _MAX_NODES_BEFORE_NAME = 3
 # A label whose name follows in the next element: <p>Written by</p><p>Edzel Tabing</p>.
 _BY_LABEL = re.compile(r"^(?:(?:written|posted|words)\s+)?by:?$|^authors?:?$", re.I)
+# The longest text _BY_LABEL matches, spaces aside ("writtenby:").
+_BY_LABEL_CHARS = 10
 # The header block around the headline: elements (in document order) searched for its date
 # and byline. Dates further away belong to comments, related stories or the footer.
 _HEADER_REACH = 40
@@ -660,7 +662,7 @@ def byline_near(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
         return None
     near = _near_headline(tree, headline)
     for at, el in enumerate(near):
-        if _BY_LABEL.match(_text(el)) and at + 1 < len(near):
+        if _is_by_label(el) and at + 1 < len(near):
             el = near[at + 1]
             if _TAG_LIST.search(_attrs(el)):
                 continue
@@ -674,6 +676,20 @@ def byline_near(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
         if names:
             return "; ".join(names)
     return None
+
+
+def _is_by_label(el: HtmlElement) -> bool:
+    """True when the element's whole text is a "By" or "Author:" label (_BY_LABEL).
+
+    The elements near a headline include its containers, whose text is most of the page, so
+    the text is read only until it is too long to be a label.
+    """
+    chars = 0
+    for piece in el.itertext():
+        chars += len("".join(piece.split()))
+        if chars > _BY_LABEL_CHARS:
+            return False
+    return bool(_BY_LABEL.match(_text(el)))
 
 
 def written_by(tree: HtmlElement) -> str | None:
