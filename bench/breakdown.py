@@ -45,7 +45,7 @@ _HTML_PARTS = [
     (trafilatura, "baseline", "fallback: trafilatura baseline"),
     (html, "_page_paragraphs", "fallback: page paragraphs"),
     (html, "PageMetadata", "trafilatura metadata, cheap fields"),
-    (html, "block_texts", "page blocks for the chrome cut"),
+    (html, "block_texts", "page blocks' texts (fallback checks, chrome cut)"),
     (html, "cut_chrome", "chrome scorer"),
     (html, "restore_headings", "headings put back"),
     (html, "restore_lists", "lists and tables put back"),

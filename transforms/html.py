@@ -259,7 +259,9 @@ def extract_html_parts(html: str) -> HtmlParts | None:
     doc = trafilatura.bare_extraction(
         tree, with_metadata=False, include_comments=False, deduplicate=False
     )
-    lines, method = _fallback(_text_lines(doc.text if doc else ""), tree, html)
+    # The fallbacks, the chrome cut and restore_headings all read the page's blocks' texts.
+    texts = block_texts(tree)
+    lines, method = _fallback(_text_lines(doc.text if doc else ""), tree, html, texts)
     # trafilatura's metadata, as it reads it for a page it extracts; none for a page it drops.
     meta = PageMetadata(tree) if doc is not None else None
     if meta is None and not lines:
@@ -270,8 +272,6 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         lines.pop(0)
     caption_keys = {_key(c) for c in captions}
     lines = [line for line in lines if _key(line) not in caption_keys]
-    # The chrome cut and restore_headings both match lines to the page's blocks by their text.
-    texts = block_texts(tree)
     paragraphs, quality = cut_chrome(lines, tree, texts)
     paragraphs = restore_headings(paragraphs, tree, texts)
     host = urlsplit(meta.url).hostname if meta is not None and meta.url else None
@@ -336,12 +336,14 @@ def _held_in(lines: list[str], other: list[str]) -> float:
     return len(own & grams(other)) / len(own) if own else 1.0
 
 
-def _offered_words(tree: HtmlElement) -> tuple[int, int]:
+def _offered_words(tree: HtmlElement, texts: BlockTexts | None = None) -> tuple[int, int]:
     """Words in the page's paragraphs, list items and quotes (nested ones counted once), and
-    those of them outside link lists (menus, teasers: half their text or more in links)."""
+    those of them outside link lists (menus, teasers: half their text or more in links).
+    `texts` is block_texts(tree), read here when not given."""
+    texts = block_texts(tree) if texts is None else texts
     words = unlinked = 0
     for el in _outermost(tree, _OFFERED_TAGS):
-        text = el.text_content()
+        text = texts[el][0]
         k = len(_WORD.findall(text))
         words += k
         if not _is_link_list(el, text):
@@ -369,7 +371,9 @@ def _outermost(tree: HtmlElement, tags: tuple[str, ...]) -> Iterator[HtmlElement
         depth += 1
 
 
-def _fallback(lines: list[str], tree: HtmlElement, html: str) -> tuple[list[str], str]:
+def _fallback(
+    lines: list[str], tree: HtmlElement, html: str, texts: BlockTexts | None = None
+) -> tuple[list[str], str]:
     """trafilatura's lines, or a fuller extraction holding them when trafilatura fell short.
 
     Tried in turn: trafilatura with favor_recall, then its baseline (JSON-LD articleBody or
@@ -384,7 +388,7 @@ def _fallback(lines: list[str], tree: HtmlElement, html: str) -> tuple[list[str]
     # them), or, for the baseline, where the page declares an articleBody. trafilatura drops
     # link lists, even with favor_recall, so they do not count for its pass; the baseline
     # keeps every paragraph.
-    offered, unlinked = _offered_words(tree)
+    offered, unlinked = _offered_words(tree, texts)
     found = max(1, _word_count(lines))
     if unlinked > _RECALL_OFFERED * found:
         recall = trafilatura.bare_extraction(
