@@ -10,8 +10,9 @@ each; and whether a classifier over the cues a page offers (their overlap, lengt
 colons, brackets, glued words; logistic regression, held out by site in 5 folds) tells the
 two apart better than always taking the <h1>. For dates: on the pages whose JSON-LD declares
 one datePublished and one different dateModified, how often the gold is each, split by
-which of them the page prints in its visible text. And the dev pages that are the same URL
-twice, with their golds side by side.
+which of them the page prints in its visible text. For text dumps, which have no <title>:
+how many print their gold title as a line, inside a line, or nowhere. And the dev pages
+that are the same URL twice, with their golds side by side.
 """
 
 from __future__ import annotations
@@ -180,6 +181,25 @@ def date_choice(pages: list[dict], gold: dict) -> dict:
     return dict(sorted(counts.items()))
 
 
+def dump_titles(dev: Path, gold: dict) -> dict:
+    """Where each text dump prints its gold title: as a line, inside a line, or nowhere."""
+    counts: Counter[str] = Counter()
+    for path in sorted((dev / "textdump").glob("*.txt")):
+        want = _fold(gold[path.stem].get("title"))
+        if not want:
+            continue
+        lines = [_fold(line) for line in path.read_text(errors="replace").splitlines()]
+        where = (
+            "a line"
+            if want in lines
+            else "inside a line"
+            if any(want in x for x in lines)
+            else "nowhere"
+        )
+        counts[where] += 1
+    return dict(counts)
+
+
 def same_url(dev: Path) -> list[list[dict]]:
     """Groups of dev pages that are one URL (trailing slash and www. aside), with their golds."""
     groups: defaultdict[str, list[dict]] = defaultdict(list)
@@ -211,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "title": title_choice(pages, gold, site_of),
         "date": date_choice(pages, gold),
+        "dump_title_printed": dump_titles(dev, gold),
         "same_url": same_url(dev),
     }
     print(json.dumps(report, indent=2, ensure_ascii=False))

@@ -109,4 +109,6 @@ def test_gold_choices_on_the_dev_set(eval_dir, capsys):
         title["classifier"]["gained"] + title["classifier"]["lost"]
     )
     assert sum(report["date"].values()) > 100
+    assert sum(report["dump_title_printed"].values()) > 600
+    assert report["dump_title_printed"]["a line"] > report["dump_title_printed"]["nowhere"]
     assert ["0463", "3035"] in [[p["id"] for p in group] for group in report["same_url"]]
