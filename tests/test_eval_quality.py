@@ -89,3 +89,19 @@ def test_authors_past_the_furniture_printed_where_bylines_stand(dev, doc_id, kin
 def test_dump_dates_printed_among_other_words(dev, doc_id, day):
     result = run_one((doc_id, "text", str(dev[0] / "textdump" / f"{doc_id}.txt")))
     assert (result["date"], result["date_source"]) == (day, "text")
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "title"),
+    [
+        # An image's alt text ("MIT Sloan logo") above the headline.
+        ("0094", "Machine learning, explained"),
+        # The category line ("Published in Creativity, Graphic Design, ...") under it.
+        ("0363", "Understanding Web Design"),
+        # A menu whose items lost their line breaks ("•Zero to 5K Plan•5K to 10K Plan•...").
+        ("4115", "Go From Couch to Marathon with this 24-Week Training Plan"),
+    ],
+)
+def test_dump_titles_past_page_debris(dev, doc_id, title):
+    result = run_one((doc_id, "text", str(dev[0] / "textdump" / f"{doc_id}.txt")))
+    assert result["title"] == title

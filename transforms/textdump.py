@@ -240,6 +240,9 @@ _HARD_LABELS = frozenset({"filename", "crosslink", "promo", "chrome", "caption",
 _META_LABELS = frozenset({"date", "byline", "caption", "alt"})
 # Labels a headline never carries.
 _TITLE_SKIP = frozenset({"date", "byline", "caption", "filename", "alt"})
+# Page debris a headline never is: an image's alt text ("MIT Sloan logo"), a category line
+# ("Published in Design, Layout"), a menu whose items lost their breaks ("•Plans•Shoes•").
+_NOT_TITLE_RE = re.compile(r"(?i:\blogo$|^published in\b)|•.*•")
 # Title candidates: lines this far above and below the first body line.
 _TITLE_ABOVE = 60
 _TITLE_BELOW = 120
@@ -288,14 +291,14 @@ _SMOOTH_WEIGHTS = (
     0.0501, 0.6279, 0.0166, 0.0201, 0.0288, 0.0390, 0.2905, 0.0194,
 )
 _TITLE_WEIGHTS = (
-    0.0000, -1.4544, -2.4120, -1.0741, 2.5291, 4.3810, 4.3134, -1.1055,
-    0.0980, -0.2623, -5.2554, -3.0273, -0.5939, -1.7313, 1.0962, 0.8692,
-    0.8204, -2.3885, 1.6143, -1.8443, 1.0949, -3.7375, -1.1276, -1.6260,
-    -1.8678, -1.7850, 2.2263, 1.2174, 3.1215, -0.3181, 0.1509, -0.8810,
-    -0.3792, 0.9562, 0.3857, -3.8365, 0.2336, 8.4469, -1.5962, -0.2277,
-    1.9491, 2.0013, 1.8546, 0.7277, -1.3710, 3.1521, 0.8426, -0.9193,
-    3.3575, 0.9950, 4.1731, 3.5305, 1.4416, 0.7123, -0.8531, -0.4193,
-    -1.4388, -0.0900, -1.0540,
+    0.0000, -1.4584, -2.5077, -1.1173, 2.6009, 4.4220, 4.3585, -1.1007,
+    0.0037, -0.2512, -5.2993, -2.9879, -0.6025, -1.7295, 0.9931, 0.8592,
+    0.9271, -2.3937, 1.6443, -1.8568, 1.0663, -3.7149, -1.1398, -1.6160,
+    -1.8539, -1.8652, 2.3542, 1.2377, 3.1287, -0.3047, 0.1377, -0.8800,
+    -0.4432, 0.9480, 0.4733, -3.9677, 0.1641, 8.5467, -1.6390, -0.2334,
+    1.9517, 2.0567, 1.8477, 0.6908, -1.4042, 3.1540, 0.8226, -0.9376,
+    3.3447, 1.0456, 4.1085, 3.5121, 1.4895, 0.7044, -0.8504, -0.4108,
+    -1.4224, -0.0972, -1.0555,
 )
 # fmt: on
 # END WEIGHTS
@@ -966,6 +969,8 @@ def _is_title_shaped(lines: list[_Line], cand: tuple[int, str, int]) -> bool:
     if kind:
         return 1 <= len(_WORD_RE.findall(text)) <= 40
     line = lines[i]
+    if _NOT_TITLE_RE.search(text):
+        return False
     return line.label not in _TITLE_SKIP and 1 <= len(line.words) <= 40 and len(text) <= 250
 
 
