@@ -59,10 +59,10 @@ def drop_site_chrome(
     batch: Counter[Key] = Counter()
     for doc in docs:
         site = site_of(doc)
-        hashes = [line_hash(p) for p in doc.paragraphs]
+        # A document with no site is left whole, so its paragraphs are not hashed.
+        hashes = [line_hash(p) for p in doc.paragraphs] if site is not None else []
         keys.append((site, hashes))
-        if site is not None:
-            batch.update({(site, h) for h in hashes})
+        batch.update({(site, h) for h in hashes})
     before = known(batch.keys()) if callable(known) else known
     totals = {key: before.get(key, 0) + n for key, n in batch.items()}
     out = []
