@@ -435,7 +435,22 @@ def _replaces(
 
 
 def _text(el: HtmlElement) -> str:
-    return " ".join(el.text_content().split())
+    """The element's text, whitespace squashed; a <br> inside it parts the words around it."""
+    if next(el.iter("br"), None) is None:
+        return " ".join(el.text_content().split())
+    return " ".join("".join(_br_spaced(el, top=True)).split())
+
+
+def _br_spaced(el: HtmlElement, top: bool = False) -> Iterator[str]:
+    """The text nodes under el in page order (comments left out), a space for each <br>."""
+    if el.tag == "br":
+        yield " "
+    elif isinstance(el.tag, str) and el.text:
+        yield el.text
+    for child in el:
+        yield from _br_spaced(child)
+    if not top and el.tail:
+        yield el.tail
 
 
 def page_title(tree: HtmlElement, site_names: list[str]) -> tuple[str | None, HtmlElement | None]:

@@ -348,3 +348,16 @@ def test_domain_logo_h1_names_the_site():
     parts = extract_html_parts(page)
     assert "davidbau.com" in parts.site_names
     assert clean_title(parts.title, parts.site_names) == "Vibe Coding"
+
+
+def test_a_line_break_in_the_headline_parts_its_words():
+    # 0022 of the dev set: "Top MBA Programs of 2025 (US)<br>Your Guide to ...".
+    head = "<title>Top MBA Programs of 2025: Business School Rankings</title>"
+    body = "<h1>Top MBA Programs of 2025 (US)<br>Your Guide to the Best Business Schools</h1>"
+    title, _ = page_title(tree_of(head, body), [])
+    assert title == "Top MBA Programs of 2025 (US) Your Guide to the Best Business Schools"
+    # Inline markup inside a word keeps the word whole.
+    title, _ = page_title(
+        tree_of("<title>Ecommerce trends</title>", "<h1><em>E</em>commerce trends</h1>"), []
+    )
+    assert title == "Ecommerce trends"
