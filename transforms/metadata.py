@@ -280,13 +280,25 @@ def choose_title(
         # the headline plus a date or a label, which the metadata title leaves out.
         if meta.casefold() != folded and start >= 0:
             rest = folded[:start] + folded[start + len(meta) :]
-            if _is_date_or_label(folded[:start]) or (start == 0 and _DIGIT_RE.search(rest)):
+            if _is_date_or_label(folded[:start]) or (start == 0 and _is_furniture(rest)):
                 return meta, index
     return heading, index
 
 
 _DIGIT_RE = re.compile(r"\d")
 _MAX_LABEL_WORDS = 3
+
+
+def _is_furniture(rest: str) -> bool:
+    """True for what a page prints after a headline: a date ("Posted on July 1, 2024"), or
+    numbers and domains alone ("(latimes.com) 87"). Words that go on ("from KBIS & IBS 2025",
+    "+ How to Start") and a closing "?" are the headline's own."""
+    if _is_date_or_label(rest):
+        return True
+    return bool(_DIGIT_RE.search(rest)) and not _WORDISH_RE.search(_DOMAIN_RE.sub("", rest))
+
+
+_WORDISH_RE = re.compile(r"[^\W\d_]{3,}")
 
 
 def _is_date_or_label(prefix: str) -> bool:

@@ -471,6 +471,32 @@ def test_detect_language(text, expected):
             ["Myles Photo"],
             ("Top 10 Cameras of 2025 | The Best Mirrorless Cameras on the Market", 0),
         ),
+        # After the metadata's headline, a date or a source and count are page furniture
+        # (Slashdot's "(latimes.com) 87"); words that go on are the headline's own.
+        (
+            ["Grads Find Their Degrees No Longer Guarantee Jobs (latimes.com) 87"],
+            ["Grads Find Their Degrees No Longer Guarantee Jobs - Slashdot"],
+            ["Slashdot"],
+            ("Grads Find Their Degrees No Longer Guarantee Jobs", 0),
+        ),
+        (
+            ["Kitchen Appliance Trends Posted on July 1, 2024"],
+            ["Kitchen Appliance Trends"],
+            [],
+            ("Kitchen Appliance Trends", 0),
+        ),
+        (
+            ["Top 7 Innovative Kitchen Appliance Trends from KBIS & IBS 2025"],
+            ["Top 7 Innovative Kitchen Appliance Trends | Blog | Encore Realty"],
+            ["Encore Realty"],
+            ("Top 7 Innovative Kitchen Appliance Trends from KBIS & IBS 2025", 0),
+        ),
+        (
+            ["Podcast Equipment Guide: 5 Pieces You Need + How to Start Your Podcast for $90!"],
+            ["Podcast Equipment Guide: 5 Pieces You Need"],
+            [],
+            ("Podcast Equipment Guide: 5 Pieces You Need + How to Start Your Podcast for $90!", 0),
+        ),
     ],
 )
 def test_choose_title(headings, metas, site_names, expected):
