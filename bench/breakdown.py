@@ -7,7 +7,8 @@ without it): a warm-up round first, so imports, model loads and dateparser's loc
 not counted; then `rounds` rounds of bare `trafilatura.extract(with_metadata=True)` alternating
 with newsetl's per-document work (ingest, extract, normalize and index), as a worker runs it.
 Each named part is timed by a wrapper in CPU seconds of this thread, exclusive of the parts
-it calls, so the rows add up to the whole. The wrappers cost about a microsecond a call.
+it calls, so the rows add up to the whole. The wrappers cost about 2 µs a call, some 20
+calls a document.
 
 Prints milliseconds a document per part and what 1.8× bare trafilatura on two cores leaves
 for the whole of newsetl's CPU a page; writes `breakdown.json` beside it with --out.
@@ -25,12 +26,12 @@ from pathlib import Path
 
 import trafilatura
 
-from bench.quality import LIMITS
+from bench.quality import DEFAULT_EVAL, LIMITS
 from transforms import extract, html, ingest, normalize, pagemeta, pipeline, textdump
 from transforms.nearcopy import Scheme
 from transforms.records import Reject
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "wcxb-dev"
+DEV = DEFAULT_EVAL / "wcxb-dev"
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 TARGET_RATIO = 1.8
 WORKERS = 2
