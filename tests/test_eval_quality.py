@@ -100,6 +100,8 @@ def test_dump_dates_printed_among_other_words(dev, doc_id, day):
         ("0363", "Understanding Web Design"),
         # A menu whose items lost their line breaks ("•Zero to 5K Plan•5K to 10K Plan•...").
         ("4115", "Go From Couch to Marathon with this 24-Week Training Plan"),
+        # A menu on one line ("Home Blog About") above the headline.
+        ("0419", "The 7 habits of highly ineffective agents"),
     ],
 )
 def test_dump_titles_past_page_debris(dev, doc_id, title):

@@ -243,6 +243,13 @@ _TITLE_SKIP = frozenset({"date", "byline", "caption", "filename", "alt"})
 # Page debris a headline never is: an image's alt text ("MIT Sloan logo"), a category line
 # ("Published in Design, Layout"), a menu whose items lost their breaks ("•Plans•Shoes•").
 _NOT_TITLE_RE = re.compile(r"(?i:\blogo$|^published in\b)|•.*•")
+# A line of these words alone is a menu ("Home Blog About"), not a headline.
+_NAV_WORD = (
+    "(?:home|blog|about|contact|menu|search|news|shop|login|log|in|sign|up|subscribe|archives?"
+    "|now|projects|services|portfolio|resources|pricing|careers|faq|help|support|us|more"
+    "|categories|tags|posts|articles|newsletter|podcast|events|work|team)"
+)
+_NAV_LINE_RE = re.compile(rf"{_NAV_WORD}(?: {_NAV_WORD})+")
 # Title candidates: lines this far above and below the first body line.
 _TITLE_ABOVE = 60
 _TITLE_BELOW = 120
@@ -291,14 +298,14 @@ _SMOOTH_WEIGHTS = (
     0.0501, 0.6279, 0.0166, 0.0201, 0.0288, 0.0390, 0.2905, 0.0194,
 )
 _TITLE_WEIGHTS = (
-    0.0000, -1.4584, -2.5077, -1.1173, 2.6009, 4.4220, 4.3585, -1.1007,
-    0.0037, -0.2512, -5.2993, -2.9879, -0.6025, -1.7295, 0.9931, 0.8592,
-    0.9271, -2.3937, 1.6443, -1.8568, 1.0663, -3.7149, -1.1398, -1.6160,
-    -1.8539, -1.8652, 2.3542, 1.2377, 3.1287, -0.3047, 0.1377, -0.8800,
-    -0.4432, 0.9480, 0.4733, -3.9677, 0.1641, 8.5467, -1.6390, -0.2334,
-    1.9517, 2.0567, 1.8477, 0.6908, -1.4042, 3.1540, 0.8226, -0.9376,
-    3.3447, 1.0456, 4.1085, 3.5121, 1.4895, 0.7044, -0.8504, -0.4108,
-    -1.4224, -0.0972, -1.0555,
+    -0.0000, -1.4678, -2.5048, -1.1837, 2.5017, 4.3480, 4.3187, -1.1068,
+    0.0857, -0.2587, -5.2667, -2.9664, -0.5008, -1.7496, 1.0766, 0.8729,
+    0.8880, -2.3344, 1.6227, -1.8577, 1.0932, -3.7324, -1.1109, -1.6229,
+    -1.8215, -1.8632, 2.3519, 1.2729, 3.0913, -0.3152, 0.1513, -0.8998,
+    -0.4617, 0.9948, 0.4737, -3.9439, 0.1889, 8.3792, -1.6230, -0.2175,
+    1.9543, 2.0714, 1.8687, 0.6928, -1.3967, 3.1440, 0.7960, -0.9336,
+    3.3469, 1.0623, 4.1039, 3.5389, 1.4317, 0.5748, -0.8488, -0.4083,
+    -1.4353, -0.0966, -0.9730,
 )
 # fmt: on
 # END WEIGHTS
@@ -969,7 +976,7 @@ def _is_title_shaped(lines: list[_Line], cand: tuple[int, str, int]) -> bool:
     if kind:
         return 1 <= len(_WORD_RE.findall(text)) <= 40
     line = lines[i]
-    if _NOT_TITLE_RE.search(text):
+    if _NOT_TITLE_RE.search(text) or _NAV_LINE_RE.fullmatch(line.norm):
         return False
     return line.label not in _TITLE_SKIP and 1 <= len(line.words) <= 40 and len(text) <= 250
 
