@@ -296,7 +296,7 @@ def fit(pages: list[Page]) -> tuple[dict, np.ndarray, np.ndarray]:
 
 def _weights_block(w2: np.ndarray, wt: np.ndarray) -> str:
     def fmt(name: str, w: np.ndarray) -> str:
-        values = [f"{v:.4f}," for v in w]
+        values = [f"{round(float(v), 4) + 0.0:.4f}," for v in w]  # no "-0.0000"
         rows = ["    " + " ".join(values[k : k + 8]) for k in range(0, len(values), 8)]
         return f"{name} = (\n" + "\n".join(rows) + "\n)\n"
 
