@@ -7,8 +7,8 @@ without it): a warm-up round first, so imports, model loads and dateparser's loc
 not counted; then `rounds` rounds of bare `trafilatura.extract(with_metadata=True)` alternating
 with newsetl's per-document work (ingest, extract, normalize and index), as a worker runs it.
 Each named part is timed by a wrapper in CPU seconds of this thread, exclusive of the parts
-it calls, so the rows add up to the whole. The wrappers cost about 2 µs a call, some 20
-calls a document.
+it calls, so the rows add up to the whole. The wrappers cost about 2 µs a call, at 25
+calls an HTML page and 16 a dump.
 
 Prints milliseconds a document per part and what 1.8× bare trafilatura on two cores leaves
 for the whole of newsetl's CPU a page; writes `breakdown.json` beside it with --out.

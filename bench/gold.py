@@ -28,14 +28,20 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.quality import DEFAULT_EVAL, LIMITS, _fold
-from transforms.html import _TITLE_METAS, _is_site_name, page_title, parse_page
+from transforms.html import (
+    _ISO_DAY,
+    _LD_MODIFIED,
+    _LD_PUBLISHED,
+    _TITLE_METAS,
+    _is_site_name,
+    page_title,
+    parse_page,
+)
 from transforms.ingest import ingest_bytes
 from transforms.metadata import _overlap, clean_title
 from transforms.pagemeta import PageMetadata
 from transforms.records import Reject
 
-_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"(\d{4}-\d\d-\d\d)')
-_LD_MODIFIED = re.compile(r'"dateModified"\s*:\s*"(\d{4}-\d\d-\d\d)')
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _GLUED = re.compile(r"[a-z][A-Z]")
 FOLDS = 5
@@ -65,7 +71,13 @@ def _page(path: Path) -> dict | None:
         "title": clean_title(element, site_names) if element else None,
         "metas": metas,
         "h1_count": sum(1 for _ in tree.iter("h1")),
-        "published": sorted(set(_LD_PUBLISHED.findall(scripts))),
+        "published": sorted(
+            {
+                day.group(1)
+                for value in _LD_PUBLISHED.findall(scripts)
+                if (day := _ISO_DAY.match(value))
+            }
+        ),
         "modified": sorted(set(_LD_MODIFIED.findall(scripts))),
         "visible": " ".join(tree.text_content().split()).casefold(),
     }

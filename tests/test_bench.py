@@ -104,10 +104,9 @@ def test_gold_choices_on_the_dev_set(eval_dir, capsys):
     assert main(["--eval", str(eval_dir.parent)]) == 0
     report = json.loads(capsys.readouterr().out)
     title = report["title"]
-    assert title["pages"] == title["gold_h1"] + title["gold_title"] > 100
-    assert title["classifier"]["switched_to_title"] == (
-        title["classifier"]["gained"] + title["classifier"]["lost"]
-    )
+    # Where the two differ, the gold mostly takes the visible headline.
+    assert title["gold_h1"] > 2 * title["gold_title"] > 50
+    assert title["classifier"]["switched_to_title"] < title["gold_title"]
     assert sum(report["date"].values()) > 100
     assert sum(report["dump_title_printed"].values()) > 600
     assert report["dump_title_printed"]["a line"] > report["dump_title_printed"]["nowhere"]

@@ -1157,9 +1157,10 @@ def _name_beside_date(texts: list[str], vocab: Counter[str], lines: list[_Line])
     Kappel May 18, 2016"): the line's one piece besides the date and the reading time that
     reads as a name. `texts` are the page's first date line and the lines under the headline."""
     for text in texts:
-        if not _DATE_RE.search(text):
+        parted, dates = _DATE_RE.subn(" | ", text)
+        if not dates:
             continue
-        pieces = _BESIDE_DATE_SPLIT_RE.split(_DATE_RE.sub(" | ", text))
+        pieces = _BESIDE_DATE_SPLIT_RE.split(parted)
         names = [p.strip() for p in pieces if p.strip() and not _READ_TIME_RE.match(p.strip())]
         if len(names) != 1:
             continue
