@@ -20,7 +20,13 @@ from htmldate.extractors import try_date_expr
 from lxml import etree
 from lxml.html import HtmlElement
 
-from transforms.metadata import choose_title, declared_headlines, parse_authors, site_affixes
+from transforms.metadata import (
+    FULL_DATE,
+    choose_title,
+    declared_headlines,
+    parse_authors,
+    site_affixes,
+)
 from transforms.pagemeta import PageMetadata
 
 _WORD = re.compile(r"\w+")
@@ -106,6 +112,10 @@ _HEADER_REACH = 40
 # og:site_name longer than this is a page title, not the site's name.
 _MAX_SITE_NAME_WORDS = 6
 _MAX_DATE_CHARS = 60
+# A full date alone, as a byline's tail prints it after separators, and the longest such line.
+_BARE_DATE = re.compile(FULL_DATE, re.IGNORECASE)
+_TAIL_SEPARATORS = re.compile(r"^[\s•|·–—-]+|\s+$")
+_MAX_TAIL_LINE_CHARS = 120
 _MAX_BYLINE_CHARS = 120
 # Bounds for dates read from the page; normalize drops the ones later than its `now`.
 _FIRST_DAY = datetime(1995, 1, 1)
@@ -281,6 +291,9 @@ def extract_html_parts(html: str) -> HtmlParts | None:
     )
     title, headline = page_title(tree, site_names)
     if meta is None:
+        # A page trafilatura drops still shows and declares its date; htmldate's guess, read
+        # from trafilatura's metadata, is not made for it.
+        date, date_source = page_date(tree, headline, lambda: None)
         return HtmlParts(
             title or fallback_title(tree, None, site_names),
             None,
@@ -288,6 +301,9 @@ def extract_html_parts(html: str) -> HtmlParts | None:
             captions,
             credits,
             site_names,
+            date=date,
+            date_source=date_source,
+            updated=max(modified_dates(tree), default=None),
             method=method,
             quality=quality,
         )
@@ -635,13 +651,26 @@ def header_dates(tree: HtmlElement, headline: HtmlElement | None) -> list[tuple[
             continue
         else:
             raw = (el.text or "").strip()
-            if len(raw) > _MAX_DATE_CHARS or not _YEAR.search(raw):
+            raws = [raw] if len(raw) <= _MAX_DATE_CHARS and _YEAR.search(raw) else []
+            tail = _tail_date(el)
+            if tail:
+                raws.append(tail)
+            if not raws:
                 continue
-            raws = [raw]
         day = next(filter(None, map(_shown_day, raws)), None)
         if day:
             found.append((day, bool(_UPDATED.search(_label(el))) or _is_update_element(el)))
     return found
+
+
+def _tail_date(el: HtmlElement) -> str | None:
+    """A date printed right after an element and nothing else ("<a>Jane Doe</a> • November 4th,
+    2025"), in a short line such as a byline; a date in a sentence's tail is not the page's."""
+    tail = _TAIL_SEPARATORS.sub("", el.tail or "")
+    if not tail or not _BARE_DATE.fullmatch(tail):
+        return None
+    parent = el.getparent()
+    return tail if parent is not None and len(_text(parent)) <= _MAX_TAIL_LINE_CHARS else None
 
 
 def _shown_day(raw: str) -> str | None:

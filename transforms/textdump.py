@@ -147,9 +147,9 @@ _WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 _DATE_RE = re.compile(rf"\b(?:{FULL_DATE}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})\b", re.IGNORECASE)
 # What may sit around a date on a dateline: weekday, time, "Published", "Updated", separators.
 _DATE_FILLER_RE = re.compile(
-    r"\b(?:published|updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|gmt|utc|[a-z]{2,4}t|"
+    r"\b(?:published|updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|gmt|utc|[a-z]{2,4}t|[ecmp]t|"
     r"publicerad|uppdaterad|kl|mon|tue|wed|thu|fri|sat|sun|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}[:.]\d{2}|\d+\s+min(?:ute)?s?\s+read|read)\b"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}[:.]\d{2}(?:\s*[ap]m)?|\d+\s+min(?:ute)?s?\s+read|read)\b"
     r"|[|•·,:\-–—/()]",
     re.IGNORECASE,
 )
@@ -1271,10 +1271,10 @@ def clean_text_dump(text: str, language: str | None = None) -> DumpParts:
         bi = _after_bare_by(lines, headline, head_from)
     if bi is not None:
         parts.byline = lines[bi].text
-    if ti is not None:
+    if cand is not None:
         parts.dated_lines = [
             line.text
-            for line in lines[ti + 1 : ti + 1 + _DATED_LINE_REACH]
+            for line in lines[headline + 1 : headline + 1 + _DATED_LINE_REACH]
             if not line.label and len(line.words) <= _DATED_LINE_WORDS and _HAS_DIGIT(line.text)
         ]
     for i in range(head_from, min(len(lines), end + _FOOTER_WINDOW)):

@@ -68,6 +68,8 @@ def test_a_page_trafilatura_finds_nothing_on_gets_the_fallback_text():
     assert "Kotn is a certified B-Corp that works directly with small farms" in text
     assert "Create Account" not in text
     assert "Shopping Guides" not in text
+    # Its date is read all the same: shown beside the headline, and declared.
+    assert (parts.date, parts.date_source) == ("2024-09-25", "page")
 
 
 def test_a_page_where_trafilatura_drops_a_list_gets_the_fuller_recall_text():

@@ -60,6 +60,18 @@ def test_page_title_learns_the_site_name_from_the_title_affix():
         ),
         ("<div><span>Last updated:</span><span>Dec 12, 2025</span></div><h1>Title</h1>", None),
         ("<h1>Title here</h1><p>Posted on 14 March 2024</p>", "2024-03-14"),
+        # The date printed after the author's link, in the link's tail (1476 of the dev set).
+        (
+            '<h1>How to Create Tour Packages</h1><p><a href="/author/cgannon">Charlotte Gannon'
+            "</a>\n  • November 4th, 2025\n</p>",
+            "2025-11-04",
+        ),
+        # A date in a sentence's tail is the sentence's, not the page's.
+        (
+            "<h1>Title here</h1><p>Book through <a>our partner</a> November 4, 2025<a>x</a> and"
+            " enjoy the festival with a guided tour of the old town and its harbour front.</p>",
+            None,
+        ),
         # Updates are not publication dates: the metadata's original date is kept instead.
         ("<h1>Title here</h1><p>Updated August 14, 2025</p>", None),
         # Fractions of a second in the datetime (which htmldate rejects) still give the day.

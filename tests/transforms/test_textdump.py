@@ -478,3 +478,22 @@ def test_lines_under_the_headline_that_print_a_date_among_other_words() -> None:
     assert parts.title == title
     assert parts.dated_lines == [meta]
     assert parts.date_lines == []
+
+
+def test_a_dated_line_under_the_headline_printed_again_under_its_breadcrumb() -> None:
+    # The title is cut from the breadcrumb; the dated line sits under the headline's own line.
+    title = "Graphic information technology vs. graphic design: Which program is right for you?"
+    meta = "March 15, 2022 · 3 min read · By ASU Online"
+    text = f"Sign in\n\nNewsroom/Online learning tips/{title}\n\n{title}\n\n{meta}\n\n{BODY_LINES}"
+    parts = clean_text_dump(text)
+    assert parts.title == title
+    assert parts.dated_lines == [meta]
+
+
+@pytest.mark.parametrize(
+    "line", ["November 7, 2025, 3:50pm ET", "Published on: Jul 24, 2025 9:00 am PT"]
+)
+def test_a_date_with_its_time_and_time_zone_is_a_date_line(line) -> None:
+    title = "Top Nutrition Trends for Fall 2025: What Fitness Experts Are Eating"
+    parts = clean_text_dump(f"Login\n\n{title}\n\nShare\n\nPrint\n\n{line}\n\n{BODY_LINES}")
+    assert parts.date_lines == [line]
