@@ -111,3 +111,20 @@ def test_gold_choices_on_the_dev_set(eval_dir, capsys):
     assert sum(report["dump_title_printed"].values()) > 600
     assert report["dump_title_printed"]["a line"] > report["dump_title_printed"]["nowhere"]
     assert ["0463", "3035"] in [[p["id"] for p in group] for group in report["same_url"]]
+
+
+def test_metadata_accuracy_split_by_the_gold_records_origin():
+    from bench.quality import UNMARKED, _by_origin
+
+    checks = {
+        "title": [{"id": "1", "hit": True}, {"id": "2", "hit": False}, {"id": "3", "hit": True}],
+        "date": [{"id": "1", "hit": True}, {"id": "3", "hit": False}],
+    }
+    split = _by_origin(checks, {"3": "drafted"})
+    assert list(split) == [UNMARKED, "drafted"]
+    assert split[UNMARKED]["title"] == {"n": 2, "accuracy": 0.5}
+    assert split[UNMARKED]["date"] == {"n": 1, "accuracy": 1.0}
+    assert split["drafted"] == {
+        "title": {"n": 1, "accuracy": 1.0},
+        "date": {"n": 1, "accuracy": 0.0},
+    }

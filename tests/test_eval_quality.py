@@ -84,11 +84,29 @@ def test_authors_past_the_furniture_printed_where_bylines_stand(dev, doc_id, kin
         ("4218", "2025-12-26"),
         ("0245", "2023-09-01"),
         ("0407", "2025-12-17"),
+        # ... under the headline printed again below its breadcrumb.
+        ("0162", "2022-03-15"),
+        # A date line with its time and zone ("November 7, 2025, 3:50pm ET").
+        ("0116", "2025-11-07"),
     ],
 )
 def test_dump_dates_printed_among_other_words(dev, doc_id, day):
     result = run_one((doc_id, "text", str(dev[0] / "textdump" / f"{doc_id}.txt")))
     assert (result["date"], result["date_source"]) == (day, "text")
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "day"),
+    [
+        # "<a>Charlotte Gannon</a> • November 4th, 2025": the date in the link's tail.
+        ("1476", "2025-11-04"),
+        # A page trafilatura finds no text on still shows its date beside the headline.
+        ("4111", "2024-09-25"),
+    ],
+)
+def test_html_dates_shown_beside_the_headline(dev, doc_id, day):
+    result = run_one((doc_id, "html", str(dev[0] / "html" / f"{doc_id}.html.gz")))
+    assert (result["date"], result["date_source"]) == (day, "page")
 
 
 @pytest.mark.parametrize(
