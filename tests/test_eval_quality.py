@@ -86,8 +86,6 @@ def test_authors_past_the_furniture_printed_where_bylines_stand(dev, doc_id, kin
         ("0407", "2025-12-17"),
         # ... under the headline printed again below its breadcrumb.
         ("0162", "2022-03-15"),
-        # A date line with its time and zone ("November 7, 2025, 3:50pm ET").
-        ("0116", "2025-11-07"),
     ],
 )
 def test_dump_dates_printed_among_other_words(dev, doc_id, day):

@@ -147,9 +147,9 @@ _WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 _DATE_RE = re.compile(rf"\b(?:{FULL_DATE}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})\b", re.IGNORECASE)
 # What may sit around a date on a dateline: weekday, time, "Published", "Updated", separators.
 _DATE_FILLER_RE = re.compile(
-    r"\b(?:published|updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|gmt|utc|[a-z]{2,4}t|[ecmp]t|"
+    r"\b(?:published|updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|gmt|utc|[a-z]{2,4}t|"
     r"publicerad|uppdaterad|kl|mon|tue|wed|thu|fri|sat|sun|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}[:.]\d{2}(?:\s*[ap]m)?|\d+\s+min(?:ute)?s?\s+read|read)\b"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{1,2}[:.]\d{2}|\d+\s+min(?:ute)?s?\s+read|read)\b"
     r"|[|•·,:\-–—/()]",
     re.IGNORECASE,
 )

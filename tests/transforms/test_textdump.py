@@ -488,12 +488,3 @@ def test_a_dated_line_under_the_headline_printed_again_under_its_breadcrumb() ->
     parts = clean_text_dump(text)
     assert parts.title == title
     assert parts.dated_lines == [meta]
-
-
-@pytest.mark.parametrize(
-    "line", ["November 7, 2025, 3:50pm ET", "Published on: Jul 24, 2025 9:00 am PT"]
-)
-def test_a_date_with_its_time_and_time_zone_is_a_date_line(line) -> None:
-    title = "Top Nutrition Trends for Fall 2025: What Fitness Experts Are Eating"
-    parts = clean_text_dump(f"Login\n\n{title}\n\nShare\n\nPrint\n\n{line}\n\n{BODY_LINES}")
-    assert parts.date_lines == [line]
