@@ -363,14 +363,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     scorer = load_scorer(args.eval)
-    gold = {
-        p.stem: json.loads(p.read_text())["ground_truth"]
-        for p in sorted((dev / "ground-truth").glob("*.json"))
-    }
-    ids = sorted(gold)[: args.limit]
     records = {
         p.stem: json.loads(p.read_text()) for p in sorted((dev / "ground-truth").glob("*.json"))
     }
+    gold = {k: r["ground_truth"] for k, r in records.items()}
+    ids = sorted(gold)[: args.limit]
     sites = {k: urlsplit(r.get("url") or "").hostname or k for k, r in records.items()}
     origins = {k: (r.get("_internal") or {}).get("source") or UNMARKED for k, r in records.items()}
     report: dict = {"pages": len(ids), "workers": args.workers, "formats": {}}

@@ -290,10 +290,11 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         [name for name in (meta.sitename, meta.hostname) if _is_site_name(name)] if meta else []
     )
     title, headline = page_title(tree, site_names)
+    # A page trafilatura drops still shows and declares its date; htmldate's guess, read from
+    # trafilatura's metadata, is not made for it.
+    date, date_source = page_date(tree, headline, (lambda: meta.date) if meta else lambda: None)
+    updated = max(modified_dates(tree), default=None)
     if meta is None:
-        # A page trafilatura drops still shows and declares its date; htmldate's guess, read
-        # from trafilatura's metadata, is not made for it.
-        date, date_source = page_date(tree, headline, lambda: None)
         return HtmlParts(
             title or fallback_title(tree, None, site_names),
             None,
@@ -303,11 +304,10 @@ def extract_html_parts(html: str) -> HtmlParts | None:
             site_names,
             date=date,
             date_source=date_source,
-            updated=max(modified_dates(tree), default=None),
+            updated=updated,
             method=method,
             quality=quality,
         )
-    date, date_source = page_date(tree, headline, lambda: meta.date)
     return HtmlParts(
         title=title or fallback_title(tree, meta.title, site_names),
         description=meta.description,
@@ -326,7 +326,7 @@ def extract_html_parts(html: str) -> HtmlParts | None:
         or (meta.author if parse_authors(meta.author) else None),
         date=date,
         date_source=date_source,
-        updated=max(modified_dates(tree), default=None),
+        updated=updated,
         method=method,
         quality=quality,
     )
